@@ -1,0 +1,62 @@
+using UnifiedImageGen.Http;
+
+namespace UnifiedImageGen;
+
+/// <summary>
+/// What every provider's options have: the key, the endpoint, the default model, and what to do with unsupported
+/// settings. Binds from configuration (<c>ImageGeneration:Providers:{name}</c>). The key never appears in
+/// <see cref="ToString"/>.
+/// </summary>
+public abstract class ImageGeneratorOptionsBase
+{
+    /// <summary>Creates options with the provider's base address.</summary>
+    /// <param name="defaultEndpoint">The provider's public base address.</param>
+    protected ImageGeneratorOptionsBase(Uri defaultEndpoint)
+    {
+        ArgumentNullException.ThrowIfNull(defaultEndpoint);
+        Endpoint = defaultEndpoint;
+    }
+
+    /// <summary>The API key. Never logged or put in exception messages.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>The base address; the provider's public API by default. Point it at a proxy, a regional host or a compatible server.</summary>
+    public Uri Endpoint { get; set; }
+
+    /// <summary>The model used when a request names none; the provider's newest general model when null.</summary>
+    public string? DefaultModel { get; set; }
+
+    /// <summary>What to do with a setting the model lacks.</summary>
+    /// <value><see cref="UnifiedImageGen.UnsupportedSettingBehavior.Warn"/>.</value>
+    public UnsupportedSettingBehavior UnsupportedSettingBehavior { get; set; } = UnsupportedSettingBehavior.Warn;
+
+    /// <summary>Limits for downloading images the provider answers with as URLs.</summary>
+    public ImageDownloadOptions Download { get; } = new();
+
+    /// <summary>Whether the provider needs <see cref="ApiKey"/>; false for self-hosted servers and the offline provider.</summary>
+    protected virtual bool RequiresApiKey => true;
+
+    /// <summary>Checks the options and returns what is wrong, each message naming its configuration key.</summary>
+    /// <param name="configurationPath">Where the options bind from, such as <c>"ImageGeneration:Providers:openai"</c>.</param>
+    public virtual IEnumerable<string> Validate(string configurationPath)
+    {
+        if (RequiresApiKey && string.IsNullOrWhiteSpace(ApiKey))
+        {
+            yield return $"{configurationPath}:ApiKey is required: set it in configuration (or an environment variable such as {configurationPath.Replace(":", "__", StringComparison.Ordinal)}__ApiKey) or in code.";
+        }
+
+        if (Endpoint is null || !Endpoint.IsAbsoluteUri || (Endpoint.Scheme != Uri.UriSchemeHttps && Endpoint.Scheme != Uri.UriSchemeHttp))
+        {
+            yield return $"{configurationPath}:Endpoint must be an absolute http or https URL.";
+        }
+
+        if (Download.MaxBytes < 1 || Download.Timeout <= TimeSpan.Zero)
+        {
+            yield return $"{configurationPath}:Download:MaxBytes and Download:Timeout must be positive.";
+        }
+    }
+
+    /// <summary>Describes the options without the key.</summary>
+    public override string ToString() =>
+        $"{GetType().Name} {{ Endpoint = {Endpoint}, DefaultModel = {DefaultModel ?? "(provider default)"}, ApiKey = {(string.IsNullOrEmpty(ApiKey) ? "(not set)" : SecretRedactor.Mask)} }}";
+}

@@ -1,0 +1,114 @@
+using UnifiedImageGen.Http;
+
+namespace UnifiedImageGen.Providers;
+
+/// <summary>
+/// The HTTP plumbing a provider implementation shares: sends a request with headers-first streaming, turns transport
+/// failures and non-success answers into <see cref="ImageGenerationException"/>s with secrets removed, reads bodies
+/// into pooled buffers and downloads result URLs. One per provider instance.
+/// </summary>
+public sealed class ProviderTransport
+{
+    /// <summary>Creates the transport.</summary>
+    /// <param name="httpClient">The provider's client (its handler chain is the caller's).</param>
+    /// <param name="errorMapper">Maps failed responses; its redactor knows the provider's key.</param>
+    /// <param name="downloader">Downloads result URLs.</param>
+    /// <param name="timeProvider">The clock; the system clock when null.</param>
+    public ProviderTransport(HttpClient httpClient, ProviderErrorMapper errorMapper, ImageDownloader downloader, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        ArgumentNullException.ThrowIfNull(errorMapper);
+        ArgumentNullException.ThrowIfNull(downloader);
+        HttpClient = httpClient;
+        ErrorMapper = errorMapper;
+        Downloader = downloader;
+        TimeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>The provider's client.</summary>
+    public HttpClient HttpClient { get; }
+
+    /// <summary>Maps failed responses.</summary>
+    public ProviderErrorMapper ErrorMapper { get; }
+
+    /// <summary>Downloads result URLs.</summary>
+    public ImageDownloader Downloader { get; }
+
+    /// <summary>The clock for elapsed time, polling and backoff.</summary>
+    public TimeProvider TimeProvider { get; }
+
+    /// <summary>The provider name.</summary>
+    public string ProviderName => ErrorMapper.ProviderName;
+
+    /// <summary>Sends a request and returns a successful response whose body has not been read yet.</summary>
+    /// <param name="request">The request (disposed by the caller).</param>
+    /// <param name="model">The model, for error messages.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A response with a success status; the caller disposes it.</returns>
+    /// <exception cref="ImageGenerationException">The provider answered with an error, or could not be reached.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired.</exception>
+    public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, string? model, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        HttpResponseMessage response;
+        try
+        {
+            response = await HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            // The exception text can hold the URL (Google puts keys in query strings): keep only the error class.
+            throw new ImageGenerationException(ImageGenerationErrorKind.ProviderUnavailable, $"{ProviderName} could not be reached ({ex.HttpRequestError}{(ex.StatusCode is { } s ? ", HTTP " + (int)s : "")}). Retry later or route to another provider.")
+            {
+                Provider = ProviderName,
+                Model = model,
+                IsTransient = true,
+            };
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ImageGenerationException(ImageGenerationErrorKind.Timeout, $"{ProviderName} did not answer before the HTTP client's timeout ({HttpClient.Timeout.TotalSeconds:0} s). Raise HttpClient.Timeout for slow models.", ex)
+            {
+                Provider = ProviderName,
+                Model = model,
+                IsTransient = true,
+            };
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            throw await ErrorMapper.CreateExceptionAsync(response, model, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Reads a response body into a pooled buffer, mapping a broken or oversized body to an error.</summary>
+    /// <param name="response">The response.</param>
+    /// <param name="maxBytes">The largest body accepted.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <exception cref="ImageGenerationException">The body broke off or is too large.</exception>
+    public async Task<PooledBuffer> ReadBodyAsync(HttpResponseMessage response, long maxBytes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        try
+        {
+            return await PooledBuffer.ReadAsync(response.Content, maxBytes, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        {
+            throw new ImageGenerationException(ImageGenerationErrorKind.ProviderUnavailable, $"The response from {ProviderName} broke off while it was read.")
+            {
+                Provider = ProviderName,
+                IsTransient = true,
+            };
+        }
+        catch (ImageGenerationException ex) when (ex.Provider is null)
+        {
+            throw new ImageGenerationException(ex.Kind, $"{ProviderName}: {ex.Message}") { Provider = ProviderName, IsTransient = ex.IsTransient };
+        }
+    }
+}

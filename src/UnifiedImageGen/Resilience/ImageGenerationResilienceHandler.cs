@@ -1,0 +1,254 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Polly.Timeout;
+using UnifiedImageGen.Http;
+
+namespace UnifiedImageGen.Resilience;
+
+/// <summary>
+/// The resilience <see cref="DelegatingHandler"/> every provider client gets, built on Polly.Core: a total timeout,
+/// retries with exponential backoff and jitter that honour <c>Retry-After</c> (seconds, HTTP-date, <c>retry-after-ms</c>),
+/// a circuit breaker, and a per-attempt timeout.
+/// </summary>
+/// <remarks>
+/// Generating an image costs money, so a POST (which starts billable work) is retried only when the provider cannot
+/// have started it: the connection was never made, or the provider answered 429, 502, 503 or 504. A POST whose attempt
+/// timed out or whose connection broke mid-call is never retried: the work may be running. Idempotent requests (GET,
+/// HEAD, PUT, DELETE, or a request marked with <see cref="MarkIdempotent"/>) are also retried after timeouts, 408 and 500.
+/// </remarks>
+public sealed class ImageGenerationResilienceHandler : DelegatingHandler
+{
+    private static readonly ResiliencePropertyKey<HttpRequestMessage> RequestKey = new("UnifiedImageGen.Request");
+    private static readonly HttpRequestOptionsKey<bool> IdempotentKey = new("UnifiedImageGen.Idempotent");
+
+    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    private readonly string _providerName;
+
+    /// <summary>Creates a handler with its own pipeline (and so its own circuit).</summary>
+    /// <param name="providerName">The provider name, for errors and logs.</param>
+    /// <param name="options">The settings; defaults when null.</param>
+    /// <param name="timeProvider">The clock for delays and timeouts; the system clock when null.</param>
+    /// <param name="logger">Where retries and circuit changes are logged.</param>
+    public ImageGenerationResilienceHandler(string providerName, ImageGenerationResilienceOptions? options = null, TimeProvider? timeProvider = null, ILogger? logger = null)
+        : this(providerName, CreatePipeline(providerName, options ?? new ImageGenerationResilienceOptions(), timeProvider, logger))
+    {
+    }
+
+    /// <summary>Creates a handler over a shared pipeline (so the circuit outlives handler rotation).</summary>
+    /// <param name="providerName">The provider name, for errors.</param>
+    /// <param name="pipeline">A pipeline from <see cref="CreatePipeline"/>.</param>
+    public ImageGenerationResilienceHandler(string providerName, ResiliencePipeline<HttpResponseMessage> pipeline)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(providerName);
+        ArgumentNullException.ThrowIfNull(pipeline);
+        _providerName = providerName;
+        _pipeline = pipeline;
+    }
+
+    /// <summary>Marks a non-GET request (a status poll by POST, a cancel) as safe to retry after timeouts and 5xx.</summary>
+    /// <param name="request">The request.</param>
+    public static void MarkIdempotent(HttpRequestMessage request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.Options.Set(IdempotentKey, true);
+    }
+
+    /// <summary>Builds the pipeline the handler runs: total timeout, retry, circuit breaker, attempt timeout.</summary>
+    /// <param name="providerName">The provider name, for logs.</param>
+    /// <param name="options">The settings.</param>
+    /// <param name="timeProvider">The clock; the system clock when null.</param>
+    /// <param name="logger">Where retries and circuit changes are logged.</param>
+    /// <exception cref="ArgumentException">The options are invalid; the message names the setting.</exception>
+    public static ResiliencePipeline<HttpResponseMessage> CreatePipeline(string providerName, ImageGenerationResilienceOptions options, TimeProvider? timeProvider = null, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = options.Validate().ToArray();
+        if (problems.Length > 0)
+        {
+            throw new ArgumentException(string.Join(" ", problems), nameof(options));
+        }
+
+        timeProvider ??= TimeProvider.System;
+        logger ??= NullLogger.Instance;
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider, Name = "UnifiedImageGen." + providerName };
+        builder.AddTimeout(new TimeoutStrategyOptions { Timeout = options.TotalTimeout });
+        if (options.MaxRetryAttempts > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                MaxRetryAttempts = options.MaxRetryAttempts,
+                Delay = options.BaseDelay,
+                MaxDelay = options.MaxDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = options.UseJitter,
+                ShouldHandle = args => ShouldRetryAsync(args.Outcome, args.Context, options, timeProvider),
+                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result is { } response ? RetryAfter.From(response, timeProvider) : null),
+                OnRetry = args =>
+                {
+                    var request = args.Context.Properties.GetValue(RequestKey, null!);
+                    string reason = args.Outcome.Result is { } response
+                        ? "HTTP " + ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture)
+                        : args.Outcome.Exception?.GetType().Name ?? "failure";
+                    ResilienceLog.Retrying(logger, providerName, request?.Method.Method ?? "?", request?.RequestUri?.Host ?? "?", request?.RequestUri?.AbsolutePath ?? "", args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, reason);
+                    return default;
+                },
+            });
+        }
+
+        if (options.EnableCircuitBreaker)
+        {
+            builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
+            {
+                FailureRatio = options.CircuitBreakerFailureRatio,
+                MinimumThroughput = options.CircuitBreakerMinimumThroughput,
+                SamplingDuration = options.CircuitBreakerSamplingDuration,
+                BreakDuration = options.CircuitBreakerBreakDuration,
+                ShouldHandle = args => ValueTask.FromResult(IsProviderFailure(args.Outcome)),
+                OnOpened = args =>
+                {
+                    ResilienceLog.CircuitOpened(logger, providerName, args.BreakDuration.TotalSeconds);
+                    return default;
+                },
+                OnClosed = _ =>
+                {
+                    ResilienceLog.CircuitClosed(logger, providerName);
+                    return default;
+                },
+            });
+        }
+
+        builder.AddTimeout(new TimeoutStrategyOptions { Timeout = options.AttemptTimeout });
+        return builder.Build();
+    }
+
+    /// <inheritdoc/>
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(RequestKey, request);
+        try
+        {
+            var state = (Handler: this, Request: request, Attempt: new System.Runtime.CompilerServices.StrongBox<int>());
+            return await _pipeline.ExecuteAsync(
+                static async (ctx, s) =>
+                {
+                    // Each attempt sends a fresh message: a message may be sent only once. The content is shared; our
+                    // providers build buffered content, which can be written again.
+                    var message = s.Attempt.Value++ == 0 ? s.Request : Clone(s.Request);
+                    return await s.Handler.SendCoreAsync(message, ctx.CancellationToken).ConfigureAwait(false);
+                },
+                context,
+                state).ConfigureAwait(false);
+        }
+        catch (TimeoutRejectedException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ImageGenerationException(ImageGenerationErrorKind.Timeout, string.Create(CultureInfo.InvariantCulture, $"{_providerName} did not answer within {ex.Timeout.TotalSeconds:0.#} s ({request.Method} {request.RequestUri?.AbsolutePath}). Raise the resilience timeouts for slow models."), ex)
+            {
+                Provider = _providerName,
+                IsTransient = true,
+            };
+        }
+        catch (BrokenCircuitException ex)
+        {
+            throw new ImageGenerationException(ImageGenerationErrorKind.ProviderUnavailable, $"{_providerName} is failing repeatedly, so calls to it are paused for a while (circuit open). Retry later or route to another provider.", ex)
+            {
+                Provider = _providerName,
+                IsTransient = true,
+                RetryAfter = ex.RetryAfter,
+            };
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private static bool IsIdempotent(HttpRequestMessage request) =>
+        request.Method == HttpMethod.Get || request.Method == HttpMethod.Head || request.Method == HttpMethod.Options
+        || request.Method == HttpMethod.Put || request.Method == HttpMethod.Delete
+        || (request.Options.TryGetValue(IdempotentKey, out bool marked) && marked);
+
+    private static async ValueTask<bool> ShouldRetryAsync(Outcome<HttpResponseMessage> outcome, ResilienceContext context, ImageGenerationResilienceOptions options, TimeProvider timeProvider)
+    {
+        var request = context.Properties.GetValue(RequestKey, null!);
+        bool idempotent = request is null || IsIdempotent(request);
+        if (outcome.Exception is { } exception)
+        {
+            return exception switch
+            {
+                OperationCanceledException when context.CancellationToken.IsCancellationRequested => false,
+                HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError } => true,
+                HttpRequestException => idempotent,
+                TimeoutRejectedException => idempotent,
+                _ => false,
+            };
+        }
+
+        var response = outcome.Result!;
+        int status = (int)response.StatusCode;
+        bool retryable = status switch
+        {
+            429 or 502 or 503 or 504 => true,
+            408 or 500 => idempotent,
+            _ => false,
+        };
+        if (!retryable)
+        {
+            return false;
+        }
+
+        if (RetryAfter.From(response, timeProvider) is { } wait && wait > options.MaxRetryAfter)
+        {
+            return false;
+        }
+
+        if (options.IsPermanentFailure is { } isPermanent)
+        {
+#if NET9_0_OR_GREATER
+            await response.Content.LoadIntoBufferAsync(context.CancellationToken).ConfigureAwait(false);
+#else
+            await response.Content.LoadIntoBufferAsync().ConfigureAwait(false);
+#endif
+            return !await isPermanent(response, context.CancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    private static bool IsProviderFailure(Outcome<HttpResponseMessage> outcome) => outcome.Exception switch
+    {
+        OperationCanceledException => false,
+        HttpRequestException or TimeoutRejectedException => true,
+        not null => false,
+        null => (int)outcome.Result!.StatusCode is 500 or 502 or 503 or 504,
+    };
+
+    private static HttpRequestMessage Clone(HttpRequestMessage request)
+    {
+        var clone = new HttpRequestMessage(request.Method, request.RequestUri)
+        {
+            Content = request.Content,
+            Version = request.Version,
+            VersionPolicy = request.VersionPolicy,
+        };
+        foreach (var header in request.Headers)
+        {
+            clone.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+
+        foreach (var option in request.Options)
+        {
+            ((IDictionary<string, object?>)clone.Options)[option.Key] = option.Value;
+        }
+
+        return clone;
+    }
+
+    private Task<HttpResponseMessage> SendCoreAsync(HttpRequestMessage message, CancellationToken cancellationToken) =>
+        base.SendAsync(message, cancellationToken);
+}
