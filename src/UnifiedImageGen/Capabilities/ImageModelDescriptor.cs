@@ -120,6 +120,24 @@ public sealed record ImageSizeConstraint(int MinSide, int MaxSide, int Multiple 
         height *= sideScale;
         int fittedWidth = Snap(width, pixelsFloor: MaxPixels is not null);
         int fittedHeight = Snap(height, pixelsFloor: MaxPixels is not null);
+
+        // Rounding to the multiple can push the ratio just past its limit: trim the long side a step at a time.
+        while (MaxAspectRatio is { } limit && Math.Max((double)fittedWidth / fittedHeight, (double)fittedHeight / fittedWidth) > limit + 1e-9)
+        {
+            if (fittedWidth > fittedHeight && fittedWidth - Multiple >= MinSide)
+            {
+                fittedWidth -= Multiple;
+            }
+            else if (fittedHeight > fittedWidth && fittedHeight - Multiple >= MinSide)
+            {
+                fittedHeight -= Multiple;
+            }
+            else
+            {
+                break;
+            }
+        }
+
         return new ImageSize(fittedWidth, fittedHeight);
 
         int Snap(double side, bool pixelsFloor)

@@ -143,6 +143,14 @@ public sealed class PooledBuffer : IDisposable
         }
     }
 
+    /// <summary>Whether the content is JSON (<c>application/json</c> or <c>*+json</c>).</summary>
+    /// <param name="content">The content.</param>
+    public static bool IsJsonContent(HttpContent content)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        return IsJson(content.Headers.ContentType);
+    }
+
     internal static bool IsJson(MediaTypeHeaderValue? contentType) =>
         contentType?.MediaType is { } type && (type.EndsWith("/json", StringComparison.OrdinalIgnoreCase) || type.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
 

@@ -75,4 +75,32 @@ public static class ImageGeneratorExtensions
     public static TService GetRequiredService<TService>(this IImageGenerator generator, object? serviceKey = null) =>
         generator.GetService<TService>(serviceKey)
         ?? throw new InvalidOperationException($"No layer of this image generator provides {typeof(TService).Name}.");
+
+    /// <summary>
+    /// Streams previews and progress where the generator (or a layer of it) supports it, ending with the final result;
+    /// for other generators it runs <see cref="IImageGenerator.GenerateAsync"/> and yields one completed update.
+    /// </summary>
+    /// <param name="generator">The generator.</param>
+    /// <param name="request">What to generate.</param>
+    /// <param name="cancellationToken">Stops the stream.</param>
+    /// <exception cref="ImageGenerationException">The provider refused or failed the request.</exception>
+    public static async IAsyncEnumerable<ImageGenerationUpdate> GenerateStreamingAsync(
+        this IImageGenerator generator,
+        ImageGenerationRequest request,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        if ((generator as IStreamingImageGenerator ?? generator.GetService<IStreamingImageGenerator>()) is { } streaming)
+        {
+            await foreach (var update in streaming.GenerateStreamingAsync(request, cancellationToken).ConfigureAwait(false))
+            {
+                yield return update;
+            }
+
+            yield break;
+        }
+
+        var result = await generator.GenerateAsync(request, cancellationToken).ConfigureAwait(false);
+        yield return new ImageGenerationUpdate { Kind = ImageGenerationUpdateKind.Completed, Provider = result.Provider, Result = result };
+    }
 }

@@ -195,6 +195,54 @@ public static class ImageRequestValidator
         return new ImageRequestValidation(adjusted, model, context.Warnings);
     }
 
+    /// <summary>
+    /// For providers: reports a setting the model does not support. Returns the warning to record when
+    /// <paramref name="behavior"/> is <see cref="UnsupportedSettingBehavior.Warn"/>, throws otherwise.
+    /// </summary>
+    /// <param name="behavior">Warn or throw.</param>
+    /// <param name="providerName">The provider name.</param>
+    /// <param name="modelId">The model id.</param>
+    /// <param name="setting">The request member, such as <c>"Strength"</c>.</param>
+    /// <param name="requested">The requested value as text.</param>
+    /// <param name="detail">Why, or what is used instead.</param>
+    /// <exception cref="ImageGenerationException">Kind <see cref="ImageGenerationErrorKind.InvalidRequest"/> when <paramref name="behavior"/> is <see cref="UnsupportedSettingBehavior.Throw"/>.</exception>
+    public static ImageGenerationWarning ReportUnsupported(UnsupportedSettingBehavior behavior, string providerName, string modelId, string setting, string requested, string? detail = null)
+    {
+        string message = $"request.{setting} ({requested}) is not supported by model '{modelId}' of provider '{providerName}'" + (detail is null ? "." : $": {detail}.");
+        if (behavior == UnsupportedSettingBehavior.Throw)
+        {
+            throw new ImageGenerationException(ImageGenerationErrorKind.InvalidRequest, message) { Provider = providerName, Model = modelId };
+        }
+
+        return new ImageGenerationWarning(ImageGenerationWarningKind.Unsupported, setting, message.TrimEnd('.') + "; it was dropped.") { RequestedValue = requested };
+    }
+
+    /// <summary>
+    /// For providers: reports a setting changed to the nearest supported value. Returns the warning to record when
+    /// <paramref name="behavior"/> is <see cref="UnsupportedSettingBehavior.Warn"/>, throws otherwise.
+    /// </summary>
+    /// <param name="behavior">Warn or throw.</param>
+    /// <param name="providerName">The provider name.</param>
+    /// <param name="modelId">The model id.</param>
+    /// <param name="setting">The request member.</param>
+    /// <param name="requested">The requested value as text.</param>
+    /// <param name="applied">The value used instead.</param>
+    /// <param name="detail">Why.</param>
+    /// <exception cref="ImageGenerationException">Kind <see cref="ImageGenerationErrorKind.InvalidRequest"/> when <paramref name="behavior"/> is <see cref="UnsupportedSettingBehavior.Throw"/>.</exception>
+    public static ImageGenerationWarning ReportAdjusted(UnsupportedSettingBehavior behavior, string providerName, string modelId, string setting, string requested, string applied, string detail)
+    {
+        if (behavior == UnsupportedSettingBehavior.Throw)
+        {
+            throw new ImageGenerationException(ImageGenerationErrorKind.InvalidRequest, $"request.{setting} {requested} is not supported: {detail}.") { Provider = providerName, Model = modelId };
+        }
+
+        return new ImageGenerationWarning(ImageGenerationWarningKind.Adjusted, setting, $"request.{setting} {requested} was changed to {applied}: {detail}.")
+        {
+            RequestedValue = requested,
+            AppliedValue = applied,
+        };
+    }
+
     /// <summary>The capability an operation needs.</summary>
     public static ImageCapabilities RequiredCapability(ImageOperation operation) => operation switch
     {
@@ -312,32 +360,10 @@ public static class ImageRequestValidator
         public ImageGenerationException Invalid(string message) =>
             new(ImageGenerationErrorKind.InvalidRequest, message) { Provider = providerName, Model = Model.Id };
 
-        public void Unsupported(string setting, string requested, string? detail = null)
-        {
-            string message = $"request.{setting} ({requested}) is not supported by model '{Model.Id}' of provider '{providerName}'" + (detail is null ? "." : $": {detail}.");
-            if (behavior == UnsupportedSettingBehavior.Throw)
-            {
-                throw Invalid(message);
-            }
+        public void Unsupported(string setting, string requested, string? detail = null) =>
+            Warnings.Add(ReportUnsupported(behavior, providerName, Model.Id, setting, requested, detail));
 
-            Warnings.Add(new ImageGenerationWarning(ImageGenerationWarningKind.Unsupported, setting, message.TrimEnd('.') + "; it was dropped.")
-            {
-                RequestedValue = requested,
-            });
-        }
-
-        public void Adjusted(string setting, string requested, string applied, string detail)
-        {
-            if (behavior == UnsupportedSettingBehavior.Throw)
-            {
-                throw Invalid($"request.{setting} {requested} is not supported: {detail}.");
-            }
-
-            Warnings.Add(new ImageGenerationWarning(ImageGenerationWarningKind.Adjusted, setting, $"request.{setting} {requested} was changed to {applied}: {detail}.")
-            {
-                RequestedValue = requested,
-                AppliedValue = applied,
-            });
-        }
+        public void Adjusted(string setting, string requested, string applied, string detail) =>
+            Warnings.Add(ReportAdjusted(behavior, providerName, Model.Id, setting, requested, applied, detail));
     }
 }

@@ -1,0 +1,226 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using UnifiedImageGen.Imaging;
+using UnifiedImageGen.Providers;
+using UnifiedImageGen.Validation;
+
+namespace UnifiedImageGen.OpenAI;
+
+/// <summary>
+/// A request resolved against one OpenAI model: validated, adjusted, with every OpenAI field decided and every
+/// dropped or changed setting recorded as a warning. Built once per call, before anything is sent.
+/// </summary>
+internal sealed class OpenAIRequestPlan
+{
+    // Members the SDK sets itself; a JsonObject in ProviderOptions may not override them.
+    internal static readonly string[] ReservedMembers = ["model", "prompt", "n", "stream", "partial_images", "image", "image[]", "images", "mask"];
+
+    private OpenAIRequestPlan(ImageGenerationRequest request, ImageModelDescriptor model, OpenAIModelFamily family, List<ImageGenerationWarning> warnings, JsonObject? extra)
+    {
+        Request = request;
+        Model = model;
+        Family = family;
+        Warnings = warnings;
+        ExtraMembers = extra;
+    }
+
+    public ImageGenerationRequest Request { get; private set; }
+
+    public ImageModelDescriptor Model { get; }
+
+    public OpenAIModelFamily Family { get; }
+
+    public List<ImageGenerationWarning> Warnings { get; }
+
+    public JsonObject? ExtraMembers { get; }
+
+    public string? Style { get; private set; }
+
+    public string? Background { get; private set; }
+
+    public string? Moderation { get; private set; }
+
+    public int? OutputCompression { get; private set; }
+
+    public string? ResponseFormat { get; private set; }
+
+    public string? InputFidelity { get; private set; }
+
+    public string? OutputFormat { get; private set; }
+
+    public string? User { get; private set; }
+
+    public int? PartialImages { get; private set; }
+
+    /// <summary>Whether an edit must use the JSON encoding (an input is a URL).</summary>
+    public bool UsesJsonEdit => Request.InputImages.Any(i => i.IsUri) || Request.Mask is { IsUri: true };
+
+    public static OpenAIRequestPlan Create(ImageGenerationRequest request, ImageGeneratorMetadata metadata, OpenAIImageGeneratorOptions options)
+    {
+        ImageRequestValidator.ValidateArguments(request);
+        string modelId = request.Model ?? options.DefaultModel ?? metadata.DefaultModel;
+        var descriptor = metadata.GetModel(modelId);
+        var behavior = options.UnsupportedSettingBehavior;
+        var validation = ImageRequestValidator.Validate(request with { Model = modelId }, descriptor, behavior, OpenAIImageGenerator.ProviderName);
+        var (typed, extra) = ProviderOptionsReader.Read<OpenAIRequestOptions>(request, OpenAIImageGenerator.ProviderName);
+        if (extra is not null)
+        {
+            ProviderOptionsReader.ThrowIfReserved(extra, OpenAIImageGenerator.ProviderName, ReservedMembers);
+        }
+
+        var plan = new OpenAIRequestPlan(validation.Request, descriptor, OpenAIModels.FamilyOf(modelId), [.. validation.Warnings], extra);
+        plan.Resolve(typed ?? new OpenAIRequestOptions(), options, behavior);
+        plan.CheckInputs(behavior);
+        return plan;
+    }
+
+    private void Resolve(OpenAIRequestOptions typed, OpenAIImageGeneratorOptions options, UnsupportedSettingBehavior behavior)
+    {
+        bool gpt = Family == OpenAIModelFamily.GptImage;
+        bool compatible = Family == OpenAIModelFamily.Compatible;
+        User = Request.User ?? typed.User ?? options.User;
+
+        if (Request.Strength is { } strength && Request.Operation == ImageOperation.ImageToImage)
+        {
+            Unsupported(behavior, "Strength", strength.ToString(CultureInfo.InvariantCulture), "OpenAI edits have no strength setting");
+        }
+
+        string? style = Request.Style ?? typed.Style;
+        if (style is not null)
+        {
+            if (Family == OpenAIModelFamily.DallE3 ? style is "vivid" or "natural" : compatible)
+            {
+                Style = style;
+            }
+            else
+            {
+                Unsupported(behavior, "Style", style, Family == OpenAIModelFamily.DallE3 ? "dall-e-3 takes vivid or natural" : "only dall-e-3 takes a style");
+            }
+        }
+
+        OutputFormat = Request.OutputFormat?.Value;
+        if (OutputFormat is not null && !gpt)
+        {
+            if (compatible)
+            {
+                Unsupported(behavior, "OutputFormat", OutputFormat, "OpenAI-compatible hosts are sent only the common fields");
+            }
+
+            OutputFormat = null; // DALL-E returns PNG; the validator already warned when something else was asked.
+        }
+
+        Background = GptOnly(behavior, gpt, "Background", typed.Background);
+        Moderation = GptOnly(behavior, gpt, "Moderation", typed.Moderation);
+        if (Background == "transparent" && OutputFormat == "jpeg")
+        {
+            Warnings.Add(ImageRequestValidator.ReportAdjusted(behavior, OpenAIImageGenerator.ProviderName, Model.Id, "OutputFormat", "jpeg", "png", "a transparent background needs PNG or WebP output"));
+            OutputFormat = "png";
+        }
+
+        if (typed.OutputCompression is { } compression)
+        {
+            if (compression is < 0 or > 100)
+            {
+                throw new ArgumentOutOfRangeException("request", compression, $"OpenAIRequestOptions.OutputCompression must be between 0 and 100; it is {compression}.");
+            }
+
+            OutputCompression = gpt && OutputFormat is "jpeg" or "webp" ? compression : null;
+            if (OutputCompression is null)
+            {
+                Unsupported(behavior, "OutputCompression", compression.ToString(CultureInfo.InvariantCulture), "it applies only to GPT image models with JPEG or WebP output");
+            }
+        }
+
+        if (typed.InputFidelity is { } fidelity)
+        {
+            bool applies = gpt && Request.Operation is ImageOperation.ImageToImage or ImageOperation.Inpaint && !Model.Id.Equals(OpenAIModels.GptImage1Mini, StringComparison.OrdinalIgnoreCase);
+            InputFidelity = applies ? fidelity : null;
+            if (!applies)
+            {
+                Unsupported(behavior, "InputFidelity", fidelity, "it applies only to edits with GPT image models other than gpt-image-1-mini");
+            }
+        }
+
+        if (typed.PartialImages is { } partial && partial is < 0 or > 3)
+        {
+            throw new ArgumentOutOfRangeException("request", partial, $"OpenAIRequestOptions.PartialImages must be between 0 and 3; it is {partial}.");
+        }
+
+        PartialImages = typed.PartialImages;
+        ResponseFormat = Family switch
+        {
+            OpenAIModelFamily.GptImage when typed.ResponseFormat is not null => GptOnlyRefusal(behavior, typed.ResponseFormat),
+            OpenAIModelFamily.GptImage => null,
+            OpenAIModelFamily.Compatible => typed.ResponseFormat,
+            _ => typed.ResponseFormat ?? "b64_json", // DALL-E: bytes in the answer, no second download of an expiring URL
+        };
+    }
+
+    private void CheckInputs(UnsupportedSettingBehavior behavior)
+    {
+        if (Request.Operation is ImageOperation.Generate)
+        {
+            return;
+        }
+
+        if (UsesJsonEdit && Family != OpenAIModelFamily.GptImage)
+        {
+            throw Invalid($"Model '{Model.Id}' needs input images as bytes; URL inputs are accepted only by GPT image models (JSON edits).");
+        }
+
+        var first = Request.InputImages[0];
+        if (Family == OpenAIModelFamily.DallE2 && !first.IsUri)
+        {
+            if (first.MediaType != "image/png" || first.Size is not { } size || size.Width != size.Height)
+            {
+                throw Invalid("dall-e-2 edits and variations need one square PNG image (request.InputImages[0]).");
+            }
+        }
+
+        if (Request.Mask is { IsUri: false } mask)
+        {
+            if (mask.MediaType != "image/png")
+            {
+                throw Invalid($"request.Mask must be a PNG (transparent where to edit); it is {mask.MediaType}.");
+            }
+
+            if (!first.IsUri && mask.Size is { } maskSize && first.Size is { } imageSize && maskSize != imageSize)
+            {
+                throw Invalid($"request.Mask is {maskSize} but the first input image is {imageSize}; OpenAI needs them the same size.");
+            }
+        }
+
+        if (Request.Operation == ImageOperation.Variation && !string.IsNullOrWhiteSpace(Request.Prompt))
+        {
+            Unsupported(behavior, "Prompt", "(set)", "variations take no prompt");
+            Request = Request with { Prompt = null };
+        }
+    }
+
+    private string? GptOnly(UnsupportedSettingBehavior behavior, bool gpt, string setting, string? value)
+    {
+        if (value is null || gpt)
+        {
+            return value;
+        }
+
+        Unsupported(behavior, setting, value, "only GPT image models take it");
+        return null;
+    }
+
+    private string? GptOnlyRefusal(UnsupportedSettingBehavior behavior, string value)
+    {
+        Unsupported(behavior, "ResponseFormat", value, "GPT image models always answer with base64 and reject response_format");
+        return null;
+    }
+
+    private void Unsupported(UnsupportedSettingBehavior behavior, string setting, string requested, string detail) =>
+        Warnings.Add(ImageRequestValidator.ReportUnsupported(behavior, OpenAIImageGenerator.ProviderName, Model.Id, setting, requested, detail));
+
+    private ImageGenerationException Invalid(string message) =>
+        new(ImageGenerationErrorKind.InvalidRequest, message) { Provider = OpenAIImageGenerator.ProviderName, Model = Model.Id };
+
+    internal static string FileName(ImageInput input, string stem) => stem + new ImageFormat(input.MediaType).FileExtension;
+
+    internal static ImageSize? SizeOf(byte[] data) => ImageHeader.TryReadSize(data, out var size) ? size : null;
+}
