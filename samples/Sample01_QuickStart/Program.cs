@@ -1,17 +1,30 @@
-// Quick start: generate one image from the prompt on the command line and save it as output.png.
-// With no API key set it uses the built-in offline provider, so it runs anywhere.
+// Quick start: generate one image from the prompt on the command line and save it as output.png (or .jpg/.webp).
+// With OPENAI_API_KEY set it uses OpenAI; without it, the built-in offline provider, so it runs anywhere.
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using UnifiedImageGen;
+using UnifiedImageGen.OpenAI;
 using UnifiedImageGen.Placeholder;
 
 string prompt = args.Length > 0 ? string.Join(' ', args) : "a red fox in snow";
+string? openAIKey = Environment.GetEnvironmentVariable("OPENAI_API_KEY");
 
 var services = new ServiceCollection();
-services.AddImageGeneration().AddPlaceholder();
+var images = services.AddImageGeneration();
+if (string.IsNullOrWhiteSpace(openAIKey))
+{
+    images.AddPlaceholder();
+}
+else
+{
+    images.AddOpenAI(o => o.ApiKey = openAIKey);
+}
+
 await using var provider = services.BuildServiceProvider();
 var generator = provider.GetRequiredService<IImageGenerator>();
-Console.WriteLine($"Provider: {generator.Metadata.ProviderName} (offline: no network, no key). Set OPENAI_API_KEY to use OpenAI once UnifiedImageGen.OpenAI is referenced.");
+Console.WriteLine(generator.Metadata.ProviderName == PlaceholderImageGenerator.ProviderName
+    ? "Provider: placeholder (offline: no key, no network). Set OPENAI_API_KEY to use OpenAI."
+    : $"Provider: {generator.Metadata.ProviderName} ({generator.Metadata.DefaultModel})");
 
 try
 {
@@ -21,8 +34,8 @@ try
     await image.SaveAsync(path);
 
     Console.WriteLine($"Model:    {result.Model}");
-    Console.WriteLine($"Image:    {image.Width}x{image.Height} {image.MediaType}, {image.Data.Length:N0} bytes, seed {image.Seed}");
-    Console.WriteLine($"Cost:     ${result.Cost?.Usd.ToString("0.####", CultureInfo.InvariantCulture) ?? "?"} ({result.Cost?.Basis})");
+    Console.WriteLine($"Image:    {image.Width}x{image.Height} {image.MediaType}, {image.Data.Length:N0} bytes" + (image.Seed is { } seed ? $", seed {seed}" : ""));
+    Console.WriteLine($"Cost:     ${result.Cost?.Usd.ToString("0.####", CultureInfo.InvariantCulture) ?? "?"} ({result.Cost?.Basis ?? "no price known"})");
     Console.WriteLine($"Elapsed:  {result.Elapsed.TotalMilliseconds:0} ms");
     foreach (var warning in result.Warnings)
     {
