@@ -4,7 +4,7 @@ namespace UnifiedImageGen.OpenAI;
 /// OpenAI-only settings for one request: put them in <c>request.WithProviderOptions("openai", new OpenAIRequestOptions { ... })</c>.
 /// Settings a model does not take are dropped with a warning (or refused, per <see cref="UnsupportedSettingBehavior"/>).
 /// </summary>
-public sealed class OpenAIRequestOptions
+public sealed record OpenAIRequestOptions
 {
     /// <summary>GPT image models: <c>transparent</c>, <c>opaque</c> or <c>auto</c>. Transparent needs PNG or WebP output.</summary>
     public string? Background { get; init; }

@@ -18,7 +18,7 @@ public sealed record ImageModelDescriptor
     }
 
     /// <summary>The model id as the provider spells it.</summary>
-    public string Id { get; }
+    public string Id { get; init; }
 
     /// <summary>What the model can do.</summary>
     public ImageCapabilities Capabilities { get; init; }

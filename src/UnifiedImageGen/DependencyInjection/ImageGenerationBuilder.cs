@@ -193,6 +193,44 @@ public sealed class ImageGenerationBuilder
         return this;
     }
 
+    /// <summary>
+    /// Registers options of a pipeline feature bound from a section of <see cref="Configuration"/> (such as
+    /// <c>"Caching"</c>), then <paramref name="configure"/>, validated at start-up with messages naming the section.
+    /// </summary>
+    /// <typeparam name="TOptions">The options type.</typeparam>
+    /// <param name="sectionName">The section under <c>ImageGeneration</c>.</param>
+    /// <param name="bind">Binds the section onto the options (call <c>section.Bind(options)</c>).</param>
+    /// <param name="configure">Sets options in code, after configuration.</param>
+    /// <param name="validate">Returns what is wrong, given the configuration path.</param>
+    /// <returns>This builder.</returns>
+    public ImageGenerationBuilder AddFeatureOptions<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions>(
+        string sectionName,
+        Action<IConfiguration, TOptions> bind,
+        Action<TOptions>? configure,
+        Func<TOptions, string, IEnumerable<string>> validate)
+        where TOptions : class
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sectionName);
+        ArgumentNullException.ThrowIfNull(bind);
+        ArgumentNullException.ThrowIfNull(validate);
+        var options = Services.AddOptions<TOptions>();
+        if (Configuration is not null)
+        {
+            var section = Configuration.GetSection(sectionName);
+            options.Configure(o => bind(section, o));
+        }
+
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        string path = ConfigurationPath + ":" + sectionName;
+        Services.AddSingleton<IValidateOptions<TOptions>>(new OptionsValidator<TOptions>(Options.DefaultName, o => validate(o, path)));
+        options.ValidateOnStart();
+        return this;
+    }
+
     internal IImageGenerator BuildPipeline(IServiceProvider services)
     {
         var root = _root ?? (sp => sp.GetRequiredKeyedService<IImageGenerator>(ResolveDefaultProvider(sp)));

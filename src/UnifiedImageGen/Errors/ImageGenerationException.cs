@@ -65,6 +65,9 @@ public class ImageGenerationException : Exception
     /// <summary>Whether the same request may succeed if tried again later (rate limits, outages, timeouts).</summary>
     public bool IsTransient { get; init; }
 
+    /// <summary>The routes a router tried before giving up, in order; empty when no router was involved.</summary>
+    public IReadOnlyList<RouteAttempt> Attempts { get; internal set; } = [];
+
     /// <summary>The provider's error body, at most 4 KiB, with secrets redacted.</summary>
     public string? ResponseBody { get; init; }
 
