@@ -20,6 +20,9 @@ public sealed class PriceCatalog : IPriceCatalog
         }
     }
 
+    /// <summary>The built-in table, shared; providers use it to put an estimate on results when no cost layer is present.</summary>
+    public static PriceCatalog Default { get; } = new();
+
     /// <inheritdoc/>
     public string AsOf => "2026-11-22";
 
