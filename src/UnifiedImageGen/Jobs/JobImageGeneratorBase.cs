@@ -113,7 +113,8 @@ public abstract class JobImageGeneratorBase : IImageJobGenerator
             ImageJob last = job;
             await foreach (var polled in PollAsync(job, job.Id, cancellationToken).ConfigureAwait(false))
             {
-                last = polled;
+                // Status answers may not name the model; keep the one the job was started with.
+                last = polled.Model is null ? polled with { Model = job.Model } : polled;
             }
 
             var result = await CompleteAsync(last, started, cancellationToken).ConfigureAwait(false);

@@ -1,0 +1,38 @@
+namespace UnifiedImageGen.Fal;
+
+/// <summary>Options of <see cref="FalImageGenerator"/>; bind from <c>ImageGeneration:Providers:fal</c>.</summary>
+public sealed class FalImageGeneratorOptions : JobImageGeneratorOptionsBase
+{
+    /// <summary>The queue host.</summary>
+    public static readonly Uri DefaultEndpoint = new("https://queue.fal.run/");
+
+    /// <summary>Creates options for fal's queue.</summary>
+    public FalImageGeneratorOptions()
+        : base(DefaultEndpoint)
+    {
+    }
+
+    /// <summary>The synchronous host, used when <see cref="UseQueue"/> is off.</summary>
+    public Uri SyncEndpoint { get; set; } = new("https://fal.run/");
+
+    /// <summary>
+    /// Whether to use the queue (submit, poll, fetch: survives slow models, reports queue position and logs, can be
+    /// cancelled and resumed). Off sends one blocking call to <see cref="SyncEndpoint"/>, for short jobs.
+    /// </summary>
+    /// <value><see langword="true"/>.</value>
+    public bool UseQueue { get; set; } = true;
+
+    /// <inheritdoc/>
+    public override IEnumerable<string> Validate(string configurationPath)
+    {
+        foreach (var problem in base.Validate(configurationPath))
+        {
+            yield return problem;
+        }
+
+        if (SyncEndpoint is null || !SyncEndpoint.IsAbsoluteUri)
+        {
+            yield return $"{configurationPath}:SyncEndpoint must be an absolute URL.";
+        }
+    }
+}

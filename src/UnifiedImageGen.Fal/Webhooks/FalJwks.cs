@@ -1,0 +1,108 @@
+using System.Buffers.Text;
+using System.Text.Json;
+using UnifiedImageGen.Fal.Wire;
+
+namespace UnifiedImageGen.Fal;
+
+/// <summary>Supplies the Ed25519 public keys fal signs webhooks with.</summary>
+public interface IFalWebhookKeys
+{
+    /// <summary>Returns the current keys (32 bytes each).</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    ValueTask<IReadOnlyList<byte[]>> GetKeysAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// Fetches fal's JWKS (<c>https://rest.alpha.fal.ai/.well-known/jwks.json</c>) and keeps it for
+/// <see cref="CacheDuration"/> (24 hours by default, fal's stated maximum); concurrent callers share one fetch.
+/// </summary>
+public sealed class FalJwksKeys : IFalWebhookKeys
+{
+    /// <summary>Where fal publishes its webhook keys.</summary>
+    public static readonly Uri DefaultJwksUri = new("https://rest.alpha.fal.ai/.well-known/jwks.json");
+
+    private readonly HttpClient _httpClient;
+    private readonly Uri _jwksUri;
+    private readonly TimeProvider _timeProvider;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private (IReadOnlyList<byte[]> Keys, DateTimeOffset FetchedAt)? _cached;
+
+    /// <summary>Creates the fetcher.</summary>
+    /// <param name="httpClient">The client to fetch with.</param>
+    /// <param name="jwksUri">The JWKS address; fal's by default.</param>
+    /// <param name="timeProvider">The clock for the cache.</param>
+    public FalJwksKeys(HttpClient httpClient, Uri? jwksUri = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        _httpClient = httpClient;
+        _jwksUri = jwksUri ?? DefaultJwksUri;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>How long fetched keys are used before fetching again.</summary>
+    /// <value>24 hours.</value>
+    public TimeSpan CacheDuration { get; init; } = TimeSpan.FromHours(24);
+
+    /// <inheritdoc/>
+    public async ValueTask<IReadOnlyList<byte[]>> GetKeysAsync(CancellationToken cancellationToken = default)
+    {
+        if (_cached is { } fresh && _timeProvider.GetUtcNow() - fresh.FetchedAt < CacheDuration)
+        {
+            return fresh.Keys;
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_cached is { } again && _timeProvider.GetUtcNow() - again.FetchedAt < CacheDuration)
+            {
+                return again.Keys;
+            }
+
+            byte[] body = await _httpClient.GetByteArrayAsync(_jwksUri, cancellationToken).ConfigureAwait(false);
+            var keys = Parse(body);
+            _cached = (keys, _timeProvider.GetUtcNow());
+            return keys;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Reads the Ed25519 keys (<c>kty: OKP</c>, <c>crv: Ed25519</c>, base64url <c>x</c>) of a JWKS document.</summary>
+    /// <param name="jwks">The JSON document.</param>
+    public static IReadOnlyList<byte[]> Parse(ReadOnlySpan<byte> jwks)
+    {
+        var set = JsonSerializer.Deserialize(jwks, FalJsonContext.Default.JsonWebKeySet);
+        var keys = new List<byte[]>();
+        foreach (var key in set?.Keys ?? [])
+        {
+            if (key is { KeyType: "OKP", Curve: "Ed25519", X: { } x })
+            {
+                byte[] bytes = Base64UrlDecode(x);
+                if (bytes.Length == 32)
+                {
+                    keys.Add(bytes);
+                }
+            }
+        }
+
+        return keys;
+    }
+
+    private static byte[] Base64UrlDecode(string text)
+    {
+        string padded = text.Replace('-', '+').Replace('_', '/');
+        padded += new string('=', (4 - (padded.Length % 4)) % 4);
+        return Convert.FromBase64String(padded);
+    }
+}
+
+/// <summary>A fixed set of keys, for tests and for hosts that distribute fal's keys themselves.</summary>
+/// <param name="keys">The 32-byte Ed25519 public keys.</param>
+public sealed class StaticFalWebhookKeys(params IReadOnlyList<byte[]> keys) : IFalWebhookKeys
+{
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<byte[]>> GetKeysAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult(keys);
+}
