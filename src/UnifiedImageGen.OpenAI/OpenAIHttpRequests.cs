@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using UnifiedImageGen.Http;
 using UnifiedImageGen.OpenAI.Wire;
 using UnifiedImageGen.Providers;
 
@@ -136,93 +137,57 @@ internal static class OpenAIHttpRequests
 
     private static MultipartFormDataContent EditForm(OpenAIRequestPlan plan, ImageGenerationRequest part, bool stream)
     {
-        var form = new MultipartFormDataContent();
         var body = GenerationBody(plan, part, stream);
-        Field(form, "prompt", body.Prompt);
-        Field(form, "model", body.Model);
-        Field(form, "n", body.N);
-        Field(form, "size", body.Size);
-        Field(form, "quality", body.Quality);
-        Field(form, "response_format", plan.Family == OpenAIModelFamily.GptImage ? null : body.ResponseFormat);
-        Field(form, "output_format", body.OutputFormat);
-        Field(form, "output_compression", body.OutputCompression);
-        Field(form, "background", body.Background);
-        Field(form, "moderation", body.Moderation);
-        Field(form, "input_fidelity", plan.InputFidelity);
-        Field(form, "user", body.User);
-        Field(form, "stream", stream ? "true" : null);
-        Field(form, "partial_images", body.PartialImages);
-        ExtraFields(form, plan.ExtraMembers);
+        var form = new MultipartForm()
+            .Field("prompt", body.Prompt)
+            .Field("model", body.Model)
+            .Field("n", body.N)
+            .Field("size", body.Size)
+            .Field("quality", body.Quality)
+            .Field("response_format", plan.Family == OpenAIModelFamily.GptImage ? null : body.ResponseFormat)
+            .Field("output_format", body.OutputFormat)
+            .Field("output_compression", body.OutputCompression)
+            .Field("background", body.Background)
+            .Field("moderation", body.Moderation)
+            .Field("input_fidelity", plan.InputFidelity)
+            .Field("user", body.User)
+            .Field("stream", stream ? true : null)
+            .Field("partial_images", body.PartialImages)
+            .Fields(ExtraFields(plan));
 
         // One image goes as "image"; several as repeated "image[]" parts, as the official SDKs send them.
         var images = part.InputImages;
         for (int i = 0; i < images.Count; i++)
         {
-            File(form, images.Count == 1 ? "image" : "image[]", images[i], images.Count == 1 ? "image" : $"image_{i}");
+            form.File(images.Count == 1 ? "image" : "image[]", images[i], images.Count == 1 ? "image" : $"image_{i}");
         }
 
         if (part.Mask is { } mask)
         {
-            File(form, "mask", mask, "mask");
+            form.File("mask", mask, "mask");
         }
 
-        return form;
+        return form.Content;
     }
 
-    private static MultipartFormDataContent VariationForm(OpenAIRequestPlan plan, ImageGenerationRequest part)
-    {
-        var form = new MultipartFormDataContent();
-        Field(form, "model", plan.Model.Id);
-        Field(form, "n", part.Count);
-        Field(form, "size", part.Size?.ToString());
-        Field(form, "response_format", plan.ResponseFormat);
-        Field(form, "user", plan.User);
-        ExtraFields(form, plan.ExtraMembers);
-        File(form, "image", part.InputImages[0], "image");
-        return form;
-    }
+    private static MultipartFormDataContent VariationForm(OpenAIRequestPlan plan, ImageGenerationRequest part) =>
+        new MultipartForm()
+            .Field("model", plan.Model.Id)
+            .Field("n", part.Count)
+            .Field("size", part.Size?.ToString())
+            .Field("response_format", plan.ResponseFormat)
+            .Field("user", plan.User)
+            .Fields(ExtraFields(plan))
+            .File("image", part.InputImages[0], "image")
+            .Content;
 
-    private static void Field(MultipartFormDataContent form, string name, int? value)
+    private static JsonObject? ExtraFields(OpenAIRequestPlan plan)
     {
-        if (value is { } number)
+        if (plan.ExtraMembers is { } extra)
         {
-            Field(form, name, number.ToString(CultureInfo.InvariantCulture));
-        }
-    }
-
-    private static void Field(MultipartFormDataContent form, string name, string? value)
-    {
-        if (value is null)
-        {
-            return;
+            ProviderOptionsReader.ThrowIfReserved(extra, OpenAIImageGenerator.ProviderName, OpenAIRequestPlan.ReservedMembers);
         }
 
-        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(value));
-        content.Headers.ContentDisposition = new ContentDispositionHeaderValue("form-data") { Name = Quote(name) };
-        form.Add(content);
+        return plan.ExtraMembers;
     }
-
-    private static void ExtraFields(MultipartFormDataContent form, JsonObject? extra)
-    {
-        if (extra is null)
-        {
-            return;
-        }
-
-        ProviderOptionsReader.ThrowIfReserved(extra, OpenAIImageGenerator.ProviderName, OpenAIRequestPlan.ReservedMembers);
-        foreach (var (name, value) in extra)
-        {
-            Field(form, name, value is JsonValue scalar && scalar.TryGetValue(out string? text) ? text : value?.ToJsonString());
-        }
-    }
-
-    private static void File(MultipartFormDataContent form, string name, ImageInput image, string stem)
-    {
-        var content = new ReadOnlyMemoryContent(image.Data);
-        content.Headers.ContentType = new MediaTypeHeaderValue(image.MediaType);
-        content.Headers.ContentDisposition = new ContentDispositionHeaderValue("form-data") { Name = Quote(name), FileName = Quote(OpenAIRequestPlan.FileName(image, stem)) };
-        form.Add(content);
-    }
-
-    private static string Quote(string value) => "\"" + value + "\"";
 }

@@ -219,8 +219,4 @@ internal sealed class OpenAIRequestPlan
 
     private ImageGenerationException Invalid(string message) =>
         new(ImageGenerationErrorKind.InvalidRequest, message) { Provider = OpenAIImageGenerator.ProviderName, Model = Model.Id };
-
-    internal static string FileName(ImageInput input, string stem) => stem + new ImageFormat(input.MediaType).FileExtension;
-
-    internal static ImageSize? SizeOf(byte[] data) => ImageHeader.TryReadSize(data, out var size) ? size : null;
 }

@@ -28,7 +28,7 @@ public class EditTests
         var sent = Assert.Single(server.Requests);
         Assert.Equal("https://api.openai.com/v1/images/edits", sent.Uri.ToString());
         Assert.Equal($"Bearer {ApiKey}", sent.Header("Authorization"));
-        var parts = MultipartForm.Parse(sent);
+        var parts = MultipartParser.Parse(sent);
         Assert.Equal(["prompt", "model", "n", "size", "input_fidelity", "image", "mask"], parts.Select(p => p.Name));
         Assert.Equal("add a red hat", parts[0].Text);
         Assert.Equal("gpt-image-1", parts[1].Text);
@@ -48,7 +48,7 @@ public class EditTests
         var jpeg = ImageInput.FromBytes(new byte[] { 0xFF, 0xD8, 0xFF, 0xE0, 0, 16, (byte)'J', (byte)'F', (byte)'I', (byte)'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 0xFF, 0xD9 });
         await generator.GenerateAsync(new ImageGenerationRequest("combine these") { Model = "gpt-image-1.5", Operation = ImageOperation.ImageToImage, InputImages = [Photo, jpeg, Photo] });
 
-        var images = MultipartForm.Parse(server.Requests.Single()).Where(p => p.FileName is not null).ToArray();
+        var images = MultipartParser.Parse(server.Requests.Single()).Where(p => p.FileName is not null).ToArray();
         Assert.Equal(["image[]", "image[]", "image[]"], images.Select(p => p.Name));
         Assert.Equal(["image_0.png", "image_1.jpg", "image_2.png"], images.Select(p => p.FileName));
         Assert.Equal("image/jpeg", images[1].ContentType);
@@ -106,7 +106,7 @@ public class EditTests
 
         var sent = server.Requests.Single();
         Assert.Equal("https://api.openai.com/v1/images/variations", sent.Uri.ToString());
-        var parts = MultipartForm.Parse(sent);
+        var parts = MultipartParser.Parse(sent);
         Assert.Equal(["model", "n", "size", "response_format", "user", "image"], parts.Select(p => p.Name));
         Assert.Equal(["dall-e-2", "1", "256x256", "b64_json", "u1"], parts.Take(5).Select(p => p.Text));
         Assert.Equal("image.png", parts[5].FileName);

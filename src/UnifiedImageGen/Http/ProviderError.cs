@@ -15,6 +15,9 @@ public sealed record ProviderError
     /// <summary>The kind, when the body alone decides it (overrides the status code).</summary>
     public ImageGenerationErrorKind? Kind { get; init; }
 
-    /// <summary>A wait the body asks for (some providers put it in the text, not in headers).</summary>
+    /// <summary>The provider's request id, when the body carries it (used when no header does).</summary>
+    public string? RequestId { get; init; }
+
+    /// <summary>A wait the body asks for (some providers put it in the text, not in headers); a <c>Retry-After</c> header wins.</summary>
     public TimeSpan? RetryAfter { get; init; }
 }

@@ -91,15 +91,15 @@ public class ProviderErrorMapper
 
         var kind = error.Kind ?? Classify(statusCode, error);
         TimeSpan? retryAfter = error.RetryAfter;
-        string? requestId = null;
+        string? requestId = error.RequestId;
         if (headers is not null)
         {
-            retryAfter ??= RetryAfter.From(headers, TimeProvider);
+            retryAfter = RetryAfter.From(headers, TimeProvider) ?? retryAfter;
             foreach (var name in RequestIdHeaders)
             {
                 if (headers.TryGetValues(name, out var values) && values.FirstOrDefault() is { Length: > 0 } id)
                 {
-                    requestId = id;
+                    requestId ??= id;
                     break;
                 }
             }
@@ -175,7 +175,7 @@ public class ProviderErrorMapper
             return ImageGenerationErrorKind.ContentPolicy;
         }
 
-        if (ContainsAny(codes, "insufficient_quota", "insufficient_credit", "billing", "payment_required", "credits"))
+        if (ContainsAny(codes, "insufficient_quota", "insufficient_credit", "billing", "payment_required", "credits", "balance"))
         {
             return ImageGenerationErrorKind.InsufficientCredits;
         }

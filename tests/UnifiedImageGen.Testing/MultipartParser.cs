@@ -9,7 +9,7 @@ public sealed record FormPart(string Name, string? FileName, string? ContentType
 }
 
 /// <summary>Parses a recorded multipart/form-data body, so tests can assert each part's name, file name, type and bytes.</summary>
-public static class MultipartForm
+public static class MultipartParser
 {
     public static IReadOnlyList<FormPart> Parse(RecordedRequest request)
     {

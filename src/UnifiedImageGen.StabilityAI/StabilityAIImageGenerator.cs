@@ -1,0 +1,510 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using UnifiedImageGen.Http;
+using UnifiedImageGen.Imaging;
+using UnifiedImageGen.Jobs;
+using UnifiedImageGen.Providers;
+using UnifiedImageGen.Validation;
+
+namespace UnifiedImageGen.StabilityAI;
+
+/// <summary>
+/// Stability AI's REST v2beta: every endpoint takes <c>multipart/form-data</c> and answers with the image (raw bytes
+/// with <c>seed</c> and <c>finish-reason</c> headers, or JSON with base64). Generation, image-to-image, edits, upscales
+/// and control are models of this generator (see <see cref="StabilityAIModels"/>). The creative upscale is asynchronous:
+/// it returns an id that is polled on <c>GET /v2beta/results/{id}</c> every 10 s or slower, so this generator is also an
+/// <see cref="IImageJobGenerator"/>; its synchronous endpoints give jobs that are finished when started.
+/// </summary>
+public sealed class StabilityAIImageGenerator : JobImageGeneratorBase, IDisposable
+{
+    /// <summary>The provider name, <c>"stability"</c>.</summary>
+    public const string ProviderName = "stability";
+
+    private const decimal UsdPerCredit = 0.01m;
+    private static readonly string[] Reserved = ["prompt", "image", "mask", "model", "mode"];
+
+    private readonly StabilityAIImageGeneratorOptions _options;
+    private readonly ProviderTransport _transport;
+    private readonly IDisposable[] _owned;
+
+    /// <summary>Creates a generator with its own HTTP client (resilience included).</summary>
+    /// <param name="apiKey">The Stability API key (<c>sk-...</c>).</param>
+    public StabilityAIImageGenerator(string apiKey)
+        : this(new StabilityAIImageGeneratorOptions { ApiKey = apiKey })
+    {
+    }
+
+    /// <summary>Creates a generator with its own HTTP client (resilience included).</summary>
+    /// <param name="options">The options.</param>
+    public StabilityAIImageGenerator(StabilityAIImageGeneratorOptions options)
+        : this(ImageGenerationHttp.CreateClient(ProviderName), options, null, owned: true)
+    {
+    }
+
+    /// <summary>Creates a generator over an <see cref="HttpClient"/> whose handler chain is the caller's.</summary>
+    /// <param name="httpClient">The client.</param>
+    /// <param name="options">The options.</param>
+    public StabilityAIImageGenerator(HttpClient httpClient, StabilityAIImageGeneratorOptions options)
+        : this(httpClient, options, null, owned: false)
+    {
+    }
+
+    internal StabilityAIImageGenerator(HttpClient httpClient, StabilityAIImageGeneratorOptions options, TimeProvider? timeProvider, bool owned)
+        : base(options, timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        var problems = options.Validate("StabilityAIImageGeneratorOptions").ToArray();
+        if (problems.Length > 0)
+        {
+            throw new ArgumentException(string.Join(" ", problems), nameof(options));
+        }
+
+        _options = options;
+        _owned = owned ? [httpClient] : [];
+        _transport = new ProviderTransport(httpClient, new StabilityAIErrorMapper(new SecretRedactor(options.ApiKey), TimeProvider), new ImageDownloader(httpClient, options.Download, ProviderName), TimeProvider);
+        Metadata = new ImageGeneratorMetadata(ProviderName, options.Endpoint, options.DefaultModel ?? "core", StabilityAIModels.All, Unknown);
+    }
+
+    /// <inheritdoc/>
+    public override ImageGeneratorMetadata Metadata { get; }
+
+    /// <summary>Reads an async result: still running (202) or finished (the image). Stability has no job listing or progress.</summary>
+    /// <inheritdoc/>
+    public override async Task<ImageJob> GetJobAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
+        using var message = Request(HttpMethod.Get, "v2beta/results/" + Uri.EscapeDataString(jobId));
+        using var response = await _transport.SendAsync(message, null, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.Accepted)
+        {
+            return new ImageJob { Provider = ProviderName, Id = jobId, Status = ImageJobStatus.Running };
+        }
+
+        var image = await ReadImageAsync(response, cancellationToken).ConfigureAwait(false);
+        return new ImageJob { Provider = ProviderName, Id = jobId, Status = ImageJobStatus.Succeeded, Progress = 1, RawRepresentation = image };
+    }
+
+    /// <summary>Stability cannot cancel a started generation: this returns the job's state, and the work is charged if it finishes.</summary>
+    /// <inheritdoc/>
+    public override Task<ImageJob> CancelJobAsync(string jobId, CancellationToken cancellationToken = default) => GetJobAsync(jobId, cancellationToken);
+
+    /// <summary>Disposes the HTTP client this generator created itself.</summary>
+    public void Dispose()
+    {
+        foreach (var owned in _owned)
+        {
+            owned.Dispose();
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override async Task<StartedJob> StartJobAsync(ImageGenerationRequest request, CancellationToken cancellationToken)
+    {
+        ImageRequestValidator.ValidateArguments(request);
+        string modelId = ChooseModel(request);
+        var descriptor = Metadata.GetModel(modelId);
+        var endpoint = StabilityAIModels.Find(modelId) ?? Sd3(modelId);
+        var behavior = _options.UnsupportedSettingBehavior;
+        var validation = ImageRequestValidator.Validate(request with { Model = modelId }, descriptor, behavior, ProviderName);
+        var applied = validation.Request;
+        var warnings = validation.Warnings.ToList();
+        var (typed, json) = ProviderOptionsReader.Read<StabilityAIRequestOptions>(request, ProviderName);
+        typed ??= new StabilityAIRequestOptions();
+
+        CheckLimits(applied, endpoint);
+        var form = BuildForm(applied, endpoint, typed, json, warnings, behavior);
+        long length = form.Headers.ContentLength ?? 0;
+        if (length > StabilityAIModels.MaxRequestBytes)
+        {
+            form.Dispose();
+            throw Invalid(modelId, $"The request is {length:N0} bytes; Stability accepts at most {StabilityAIModels.MaxRequestBytes:N0} bytes (10 MiB). Send smaller input images.");
+        }
+
+        using var message = Request(HttpMethod.Post, endpoint.Path);
+        message.Content = form;
+        if ((applied.User ?? _options.ClientUserId) is { } user)
+        {
+            message.Headers.TryAddWithoutValidation("stability-client-user-id", user.Length > 256 ? user[..256] : user);
+        }
+
+        using var response = await _transport.SendAsync(message, modelId, cancellationToken).ConfigureAwait(false);
+        if (endpoint.IsAsync)
+        {
+            using var body = await _transport.ReadBodyAsync(response, 64 * 1024, cancellationToken).ConfigureAwait(false);
+            string id = ReadId(body.Span) ?? throw Unexpected(modelId, "Stability accepted the async request without returning an id.");
+            return new StartedJob(new ImageJob { Provider = ProviderName, Id = id, Status = ImageJobStatus.Queued, Model = modelId }, warnings);
+        }
+
+        var image = await ReadImageAsync(response, cancellationToken).ConfigureAwait(false);
+        var done = new ImageJob { Provider = ProviderName, Id = image.RequestId ?? "sync", Status = ImageJobStatus.Succeeded, Model = modelId, Progress = 1, RawRepresentation = image };
+        return new StartedJob(done, warnings);
+    }
+
+    /// <inheritdoc/>
+    protected override async Task<ImageGenerationResult> GetResultAsync(ImageJob job, CancellationToken cancellationToken)
+    {
+        var image = job.RawRepresentation as StabilityImage
+            ?? (StabilityImage)(await GetJobAsync(job.Id, cancellationToken).ConfigureAwait(false)).RawRepresentation!;
+        string model = job.Model ?? "upscale-creative";
+        decimal credits = (StabilityAIModels.Find(model) ?? Sd3(model)).Credits;
+        bool filtered = string.Equals(image.FinishReason, "CONTENT_FILTERED", StringComparison.OrdinalIgnoreCase);
+        var size = ImageHeader.TryReadSize(image.Data, out var read) ? read : (ImageSize?)null;
+        return new ImageGenerationResult
+        {
+            Images =
+            [
+                new GeneratedImage
+                {
+                    Data = image.Data,
+                    MediaType = image.MediaType,
+                    Width = size?.Width,
+                    Height = size?.Height,
+                    Seed = image.Seed,
+                    ContentFlagged = filtered,
+                },
+            ],
+            Provider = ProviderName,
+            Model = model,
+            Warnings = filtered
+                ? [new ImageGenerationWarning(ImageGenerationWarningKind.Other, "Output", "Stability's safety filter blurred the image (finish-reason CONTENT_FILTERED); it is returned with ContentFlagged set.")]
+                : [],
+            Usage = new ImageUsage { Credits = (double)credits },
+            Cost = new ImageCost { EstimatedUsd = credits * UsdPerCredit, Basis = $"{credits} credits at $0.01" },
+            ProviderRequestId = image.RequestId ?? job.Id,
+            RawRepresentation = image.FinishReason,
+        };
+    }
+
+    private static ImageModelDescriptor Unknown(string model) =>
+        StabilityAIModels.All.First(m => m.Id == "sd3.5-large") with { Id = model };
+
+    // An unknown model id is taken as a newer SD model served by /generate/sd3.
+    private static StabilityEndpoint Sd3(string model) => StabilityAIModels.Endpoints.First(e => e.Model == "sd3.5-large") with { Model = model };
+
+    private string ChooseModel(ImageGenerationRequest request)
+    {
+        if (request.Model is { } asked)
+        {
+            return asked;
+        }
+
+        var needed = ImageRequestValidator.RequiredCapability(request.Operation);
+        return Metadata.GetModel(Metadata.DefaultModel).Supports(needed)
+            ? Metadata.DefaultModel
+            : Metadata.Models.FirstOrDefault(m => m.Supports(needed))?.Id ?? Metadata.DefaultModel;
+    }
+
+    private void CheckLimits(ImageGenerationRequest request, StabilityEndpoint endpoint)
+    {
+        if (request.Seed is > StabilityAIModels.MaxSeed)
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), request.Seed, $"request.Seed must be between 0 and {StabilityAIModels.MaxSeed} for Stability AI; it is {request.Seed}.");
+        }
+
+        if (endpoint.PromptRequired && string.IsNullOrWhiteSpace(request.Prompt) && endpoint.Fields.HasFlag(StabilityFields.Prompt))
+        {
+            throw Invalid(endpoint.Model, $"request.Prompt is required by Stability's {endpoint.Model}.");
+        }
+
+        if (request.InputImages.FirstOrDefault() is not { } input)
+        {
+            return;
+        }
+
+        if (input.IsUri)
+        {
+            throw Invalid(endpoint.Model, "Stability needs input images as bytes, not URLs (download the image and use ImageInput.FromBytes).");
+        }
+
+        if (input.Size is not { } size)
+        {
+            return;
+        }
+
+        if (endpoint.MinInputSide is { } minSide && Math.Min(size.Width, size.Height) < minSide
+            || endpoint.MaxInputSide is { } maxSide && Math.Max(size.Width, size.Height) > maxSide
+            || endpoint.MinInputPixels is { } minPixels && size.Pixels < minPixels
+            || endpoint.MaxInputPixels is { } maxPixels && size.Pixels > maxPixels)
+        {
+            throw Invalid(endpoint.Model, $"The input image is {size} ({size.Pixels:N0} pixels); Stability's {endpoint.Model} takes sides {endpoint.MinInputSide?.ToString(CultureInfo.InvariantCulture) ?? "any"} to {endpoint.MaxInputSide?.ToString(CultureInfo.InvariantCulture) ?? "any"} px and {endpoint.MinInputPixels?.ToString("N0", CultureInfo.InvariantCulture) ?? "any"} to {endpoint.MaxInputPixels?.ToString("N0", CultureInfo.InvariantCulture) ?? "any"} pixels.");
+        }
+    }
+
+    private MultipartFormDataContent BuildForm(ImageGenerationRequest request, StabilityEndpoint endpoint, StabilityAIRequestOptions options, System.Text.Json.Nodes.JsonObject? json, List<ImageGenerationWarning> warnings, UnsupportedSettingBehavior behavior)
+    {
+        var fields = endpoint.Fields;
+        var form = new MultipartForm();
+        void Drop(string setting, string value, string detail) =>
+            warnings.Add(ImageRequestValidator.ReportUnsupported(behavior, ProviderName, endpoint.Model, setting, value, detail));
+        string? Only(StabilityFields field, string setting, string? value)
+        {
+            if (value is not null && !fields.HasFlag(field))
+            {
+                Drop(setting, value, $"Stability's {endpoint.Model} does not take it");
+                return null;
+            }
+
+            return value;
+        }
+
+        double? InRange(string setting, double? value, double min, double max) =>
+            value is { } v && (v < min || v > max)
+                ? throw new ArgumentOutOfRangeException(nameof(options), v, $"StabilityAIRequestOptions.{setting} must be between {min} and {max} for {endpoint.Model}; it is {v}.")
+                : value;
+
+        void Number(StabilityFields field, string name, string setting, double? value, double min, double max)
+        {
+            if (fields.HasFlag(field))
+            {
+                form.Field(name, InRange(setting, value, min, max));
+            }
+            else
+            {
+                Only(field, setting, value?.ToString(CultureInfo.InvariantCulture));
+            }
+        }
+
+        bool imageToImage = request.Operation == ImageOperation.ImageToImage && fields.HasFlag(StabilityFields.Strength);
+        form.Field("prompt", fields.HasFlag(StabilityFields.Prompt) ? request.Prompt : null);
+        form.Field("negative_prompt", fields.HasFlag(StabilityFields.NegativePrompt) ? request.NegativePrompt : null);
+        if (fields.HasFlag(StabilityFields.SdModel))
+        {
+            form.Field("model", endpoint.Model);
+            form.Field("mode", imageToImage ? "image-to-image" : null);
+        }
+
+        if (request.AspectRatio is { } ratio && fields.HasFlag(StabilityFields.AspectRatio))
+        {
+            if (imageToImage)
+            {
+                Drop("AspectRatio", ratio.ToString(), "in image-to-image the output keeps the input's shape");
+            }
+            else
+            {
+                form.Field("aspect_ratio", ratio.ToString());
+            }
+        }
+
+        if (request.Size is { } size && !fields.HasFlag(StabilityFields.AspectRatio))
+        {
+            Drop("Size", size.ToString(), "the output size follows the input image");
+        }
+
+        if (request.Steps is { } steps)
+        {
+            Drop("Steps", steps.ToString(CultureInfo.InvariantCulture), "Stability's v2beta API has no step count");
+        }
+
+        form.Field("seed", request.Seed);
+        form.Field("output_format", request.OutputFormat?.Value);
+        form.Field("style_preset", Only(StabilityFields.StylePreset, "StylePreset", options.StylePreset));
+        double? cfg = options.CfgScale ?? request.GuidanceScale;
+        form.Field("cfg_scale", fields.HasFlag(StabilityFields.CfgScale) ? InRange("CfgScale", cfg, 1, 10) : null);
+        if (cfg is not null && !fields.HasFlag(StabilityFields.CfgScale) && request.GuidanceScale is null)
+        {
+            Drop("CfgScale", cfg.Value.ToString(CultureInfo.InvariantCulture), $"Stability's {endpoint.Model} does not take it");
+        }
+
+        if (imageToImage)
+        {
+            double strength = request.Strength ?? 0.5;
+            if (request.Strength is null)
+            {
+                warnings.Add(ImageRequestValidator.ReportAdjusted(behavior, ProviderName, endpoint.Model, "Strength", "(unset)", "0.5", "Stability needs a strength with an input image"));
+            }
+
+            form.Field("strength", strength);
+        }
+        else if (request.Strength is { } unused)
+        {
+            Drop("Strength", unused.ToString(CultureInfo.InvariantCulture), $"Stability's {endpoint.Model} does not take it");
+        }
+
+        form.Field("grow_mask", Only(StabilityFields.GrowMask, "GrowMask", options.GrowMask is { } grow
+            ? (grow < 0 || grow > (endpoint.MaxGrowMask ?? 100) ? throw new ArgumentOutOfRangeException(nameof(options), grow, $"StabilityAIRequestOptions.GrowMask must be between 0 and {endpoint.MaxGrowMask ?? 100} for {endpoint.Model}; it is {grow}.") : grow.ToString(CultureInfo.InvariantCulture))
+            : null));
+        if (fields.HasFlag(StabilityFields.Outpaint))
+        {
+            AddOutpaintEdges(form, request, options, endpoint);
+        }
+
+        Number(StabilityFields.Creativity, "creativity", "Creativity", options.Creativity, 0, 1);
+        Number(StabilityFields.ControlStrength, "control_strength", "ControlStrength", options.ControlStrength, 0, 1);
+        Number(StabilityFields.Fidelity, "fidelity", "Fidelity", options.Fidelity, 0, 1);
+        form.Field("search_prompt", fields.HasFlag(StabilityFields.SearchPrompt)
+            ? options.SearchPrompt ?? throw Invalid(endpoint.Model, "Stability's search-and-replace needs StabilityAIRequestOptions.SearchPrompt (what to replace).")
+            : Only(StabilityFields.SearchPrompt, "SearchPrompt", options.SearchPrompt));
+        form.Field("select_prompt", fields.HasFlag(StabilityFields.SelectPrompt)
+            ? options.SelectPrompt ?? throw Invalid(endpoint.Model, "Stability's search-and-recolor needs StabilityAIRequestOptions.SelectPrompt (what to recolor).")
+            : Only(StabilityFields.SelectPrompt, "SelectPrompt", options.SelectPrompt));
+        foreach (var extra in new[] { json, options.Fields })
+        {
+            if (extra is not null)
+            {
+                ProviderOptionsReader.ThrowIfReserved(extra, ProviderName, Reserved);
+                form.Fields(extra);
+            }
+        }
+
+        if (fields.HasFlag(StabilityFields.Image) && request.InputImages.Count > 0 && (request.Operation != ImageOperation.Generate))
+        {
+            form.File("image", request.InputImages[0], "image");
+        }
+
+        if (request.Mask is { } mask)
+        {
+            if (fields.HasFlag(StabilityFields.Mask))
+            {
+                form.File("mask", mask, "mask");
+            }
+            else
+            {
+                Drop("Mask", "(set)", $"Stability's {endpoint.Model} takes no mask");
+            }
+        }
+
+        return form.Content;
+    }
+
+    private void AddOutpaintEdges(MultipartForm form, ImageGenerationRequest request, StabilityAIRequestOptions options, StabilityEndpoint endpoint)
+    {
+        int? left = options.Left, right = options.Right, up = options.Up, down = options.Down;
+        if (left is null && right is null && up is null && down is null && request.Size is { } target && request.InputImages[0].Size is { } source)
+        {
+            // No edges given: grow evenly to the requested size.
+            int wide = Math.Max(0, target.Width - source.Width), tall = Math.Max(0, target.Height - source.Height);
+            (left, right, up, down) = (wide / 2, wide - (wide / 2), tall / 2, tall - (tall / 2));
+        }
+
+        foreach (var (name, value) in new[] { ("Left", left), ("Right", right), ("Up", up), ("Down", down) })
+        {
+            if (value is < 0 or > 2000)
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), value, $"StabilityAIRequestOptions.{name} must be between 0 and 2000 pixels; it is {value}.");
+            }
+        }
+
+        if ((left ?? 0) + (right ?? 0) + (up ?? 0) + (down ?? 0) == 0)
+        {
+            throw Invalid(endpoint.Model, "Stability's outpaint needs at least one of StabilityAIRequestOptions.Left, Right, Up, Down above 0 (or a request.Size larger than the input image).");
+        }
+
+        form.Field("left", left).Field("right", right).Field("up", up).Field("down", down);
+    }
+
+    private HttpRequestMessage Request(HttpMethod method, string path)
+    {
+        string baseText = _options.Endpoint.AbsoluteUri;
+        var message = new HttpRequestMessage(method, new Uri(baseText.EndsWith('/') ? _options.Endpoint : new Uri(baseText + "/"), path));
+        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiKey);
+        message.Headers.Accept.ParseAdd(_options.Accept);
+        if (_options.ClientId is { } client)
+        {
+            message.Headers.TryAddWithoutValidation("stability-client-id", client);
+        }
+
+        if (_options.ClientVersion is { } version)
+        {
+            message.Headers.TryAddWithoutValidation("stability-client-version", version);
+        }
+
+        return message;
+    }
+
+    private async Task<StabilityImage> ReadImageAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        string? requestId = Header(response, "x-request-id");
+        if (PooledBuffer.IsJsonContent(response.Content))
+        {
+            using var body = await _transport.ReadBodyAsync(response, 128L * 1024 * 1024, cancellationToken).ConfigureAwait(false);
+            return ReadJsonImage(body.Span, requestId);
+        }
+
+        byte[] data;
+        try
+        {
+            data = await PooledBuffer.ReadExactAsync(response.Content, 128L * 1024 * 1024, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        {
+            throw new ImageGenerationException(ImageGenerationErrorKind.ProviderUnavailable, "The image from Stability broke off while it was read.") { Provider = ProviderName, IsTransient = true };
+        }
+
+        string mediaType = ImageHeader.SniffMediaType(data) ?? throw Unexpected(null, "Stability answered with bytes that are not an image.");
+        long? seed = long.TryParse(Header(response, "seed"), NumberStyles.None, CultureInfo.InvariantCulture, out long parsed) ? parsed : null;
+        return new StabilityImage(data, mediaType, seed, Header(response, "finish-reason"), requestId);
+    }
+
+    private static StabilityImage ReadJsonImage(ReadOnlySpan<byte> json, string? requestId)
+    {
+        var reader = new Utf8JsonReader(json);
+        byte[]? data = null;
+        long? seed = null;
+        string? finish = null;
+        try
+        {
+            reader.Read();
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("image"u8))
+                {
+                    reader.Read();
+                    data = Base64Image.Decode(ref reader);
+                }
+                else if (reader.ValueTextEquals("seed"u8))
+                {
+                    reader.Read();
+                    seed = reader.TokenType == JsonTokenType.Number ? reader.GetInt64() : null;
+                }
+                else if (reader.ValueTextEquals("finish_reason"u8))
+                {
+                    reader.Read();
+                    finish = reader.GetString();
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+        }
+        catch (JsonException ex)
+        {
+            throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, "Stability answered with JSON this SDK could not read.", ex) { Provider = ProviderName };
+        }
+
+        if (data is null)
+        {
+            throw Unexpected(null, "Stability answered with JSON without an image.");
+        }
+
+        return new StabilityImage(data, ImageHeader.SniffMediaType(data) ?? "image/png", seed, finish, requestId);
+    }
+
+    private static string? ReadId(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json.ToArray());
+            return document.RootElement.TryGetProperty("id", out var id) ? id.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) || response.Content.Headers.TryGetValues(name, out values) ? values.FirstOrDefault() : null;
+
+    private static ImageGenerationException Invalid(string model, string message) =>
+        new(ImageGenerationErrorKind.InvalidRequest, message) { Provider = ProviderName, Model = model };
+
+    private static ImageGenerationException Unexpected(string? model, string message) =>
+        new(ImageGenerationErrorKind.UnexpectedResponse, message) { Provider = ProviderName, Model = model };
+}
+
+/// <summary>An image Stability returned, with its metadata.</summary>
+internal sealed record StabilityImage(byte[] Data, string MediaType, long? Seed, string? FinishReason, string? RequestId);
