@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using UnifiedImageGen.Http;
 
 namespace UnifiedImageGen.Fal;
@@ -25,33 +23,6 @@ internal sealed class FalErrorMapper(SecretRedactor redactor, TimeProvider timeP
             ProviderRequestId = jobId,
             ProviderErrorCode = errorType,
         };
-    }
-
-    protected override ProviderError? ParseError(int statusCode, ReadOnlySpan<byte> body)
-    {
-        var error = base.ParseError(statusCode, body);
-        if (error is null || body.IsEmpty || body[0] != (byte)'{')
-        {
-            return error;
-        }
-
-        using var document = JsonDocument.Parse(body.ToArray());
-        if (document.RootElement.TryGetProperty("detail", out var detail) && detail.ValueKind == JsonValueKind.Array)
-        {
-            var fields = new StringBuilder();
-            foreach (var item in detail.EnumerateArray().Take(5))
-            {
-                string location = item.TryGetProperty("loc", out var loc) && loc.ValueKind == JsonValueKind.Array
-                    ? string.Join(".", loc.EnumerateArray().Select(l => l.ToString()))
-                    : "input";
-                string message = item.TryGetProperty("msg", out var msg) ? msg.GetString() ?? "" : item.ToString();
-                fields.Append(fields.Length == 0 ? "" : "; ").Append(location).Append(": ").Append(message);
-            }
-
-            error = error with { Message = fields.ToString(), Code = detail.EnumerateArray().FirstOrDefault().TryGetProperty("type", out var type) ? type.GetString() : error.Code };
-        }
-
-        return error;
     }
 
     protected override ImageGenerationErrorKind Classify(int statusCode, ProviderError error)

@@ -144,9 +144,15 @@ public class ProviderErrorMapper
 
         var source = root.TryGetProperty("error", out var inner) && inner.ValueKind == JsonValueKind.Object ? inner : root;
         string? message = String(source, "message") ?? String(source, "detail") ?? String(root, "detail") ?? String(root, "error") ?? String(source, "title");
+        string? code = null;
         if (message is null && root.TryGetProperty("detail", out var detail) && detail.ValueKind == JsonValueKind.Array && detail.GetArrayLength() > 0)
         {
-            message = String(detail[0], "msg") ?? detail[0].ToString();
+            // FastAPI validation errors: name each field ("body.num_images: ensure this value ...").
+            message = string.Join("; ", detail.EnumerateArray().Take(5).Select(item =>
+                (item.ValueKind == JsonValueKind.Object && item.TryGetProperty("loc", out var loc) && loc.ValueKind == JsonValueKind.Array
+                    ? string.Join(".", loc.EnumerateArray().Select(l => l.ToString())) + ": "
+                    : "") + (String(item, "msg") ?? item.ToString())));
+            code = String(detail[0], "type");
         }
 
         if (root.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array && errors.GetArrayLength() > 0)
@@ -158,7 +164,7 @@ public class ProviderErrorMapper
         return new ProviderError
         {
             Message = message,
-            Code = String(source, "code") ?? String(root, "name") ?? String(source, "status"),
+            Code = String(source, "code") ?? String(root, "name") ?? String(source, "status") ?? code,
             Type = String(source, "type"),
         };
     }
