@@ -51,6 +51,9 @@ public sealed record ImageJob
     /// <summary>Why the job failed, for <see cref="ImageJobStatus.Failed"/> and <see cref="ImageJobStatus.Canceled"/>.</summary>
     public ImageGenerationException? Error { get; init; }
 
+    /// <summary>A preview of the image while it renders, when the provider sends one.</summary>
+    public GeneratedImage? Preview { get; init; }
+
     /// <summary>Result URLs the provider reported (download them at once: they expire), when the job succeeded.</summary>
     public IReadOnlyList<Uri> OutputUris { get; init; } = [];
 

@@ -185,6 +185,11 @@ public abstract class JobImageGeneratorBase : IImageJobGenerator
 
     private IEnumerable<ImageGenerationUpdate> Updates(ImageJob? previous, ImageJob job)
     {
+        if (job.Preview is { } preview && !ReferenceEquals(preview, previous?.Preview) && !(previous?.Preview?.Data.Span.SequenceEqual(preview.Data.Span) ?? false))
+        {
+            yield return new ImageGenerationUpdate { Kind = ImageGenerationUpdateKind.PartialImage, Provider = Metadata.ProviderName, JobId = job.Id, Progress = job.Progress, PartialImage = preview };
+        }
+
         var newLogs = job.Logs.Skip(previous?.Logs.Count ?? 0).ToArray();
         bool changed = previous is null || previous.Status != job.Status || previous.QueuePosition != job.QueuePosition
             || previous.Progress != job.Progress || newLogs.Length > 0;

@@ -1,0 +1,439 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using UnifiedImageGen.Costs;
+using UnifiedImageGen.Http;
+using UnifiedImageGen.Imaging;
+using UnifiedImageGen.Jobs;
+using UnifiedImageGen.Providers;
+using UnifiedImageGen.Validation;
+
+namespace UnifiedImageGen.BlackForestLabs;
+
+/// <summary>
+/// The Black Forest Labs FLUX API: every generation is submitted (<c>POST /v1/{model}</c>, <c>x-key</c> auth) and then
+/// polled on the <c>polling_url</c> the submit returned, which is also the job id (the task may live on a specific
+/// cluster, so the URL is never rebuilt). <c>progress</c> and <c>preview</c> become updates; the signed
+/// <c>result.sample</c> URL is downloaded at once (it expires in minutes); the submit's <c>cost</c> (credits) is the
+/// reported cost. Moderated requests and outputs are ContentPolicy errors.
+/// </summary>
+public sealed class BlackForestLabsImageGenerator : JobImageGeneratorBase, IDisposable
+{
+    /// <summary>The provider name, <c>"bfl"</c>.</summary>
+    public const string ProviderName = "bfl";
+
+    private static readonly string[] Reserved = ["prompt", "input_image", "image", "mask", "webhook_url", "webhook_secret"];
+
+    private readonly BlackForestLabsImageGeneratorOptions _options;
+    private readonly ProviderTransport _transport;
+    private readonly IDisposable[] _owned;
+
+    // Submit answers carry the charge; results do not. Kept per job until its result is built.
+    private readonly ConcurrentDictionary<string, decimal> _credits = new(StringComparer.Ordinal);
+
+    /// <summary>Creates a generator with its own HTTP clients (resilience included).</summary>
+    /// <param name="apiKey">The BFL API key.</param>
+    public BlackForestLabsImageGenerator(string apiKey)
+        : this(new BlackForestLabsImageGeneratorOptions { ApiKey = apiKey })
+    {
+    }
+
+    /// <summary>Creates a generator with its own HTTP clients (resilience included).</summary>
+    /// <param name="options">The options.</param>
+    public BlackForestLabsImageGenerator(BlackForestLabsImageGeneratorOptions options)
+        : this(ImageGenerationHttp.CreateClient(ProviderName), options, null, null, owned: true)
+    {
+    }
+
+    /// <summary>Creates a generator over an <see cref="HttpClient"/> whose handler chain is the caller's.</summary>
+    /// <param name="httpClient">The client.</param>
+    /// <param name="options">The options.</param>
+    public BlackForestLabsImageGenerator(HttpClient httpClient, BlackForestLabsImageGeneratorOptions options)
+        : this(httpClient, options, null, null, owned: false)
+    {
+    }
+
+    internal BlackForestLabsImageGenerator(HttpClient httpClient, BlackForestLabsImageGeneratorOptions options, ImageDownloader? downloader, TimeProvider? timeProvider, bool owned)
+        : base(options, timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        var problems = options.Validate("BlackForestLabsImageGeneratorOptions").ToArray();
+        if (problems.Length > 0)
+        {
+            throw new ArgumentException(string.Join(" ", problems), nameof(options));
+        }
+
+        _options = options;
+        HttpClient? downloadClient = owned && downloader is null ? ImageGenerationHttp.CreateDownloadClient(options.Download) : null;
+        _owned = owned ? [httpClient, .. downloadClient is null ? Array.Empty<IDisposable>() : [downloadClient]] : [];
+        downloader ??= new ImageDownloader(downloadClient ?? httpClient, options.Download, ProviderName);
+        _transport = new ProviderTransport(httpClient, new BlackForestLabsErrorMapper(new SecretRedactor(options.ApiKey, options.WebhookSecret), TimeProvider), downloader, TimeProvider);
+        Metadata = new ImageGeneratorMetadata(ProviderName, options.Endpoint, options.DefaultModel ?? BlackForestLabsModels.FluxPro11, BlackForestLabsModels.All, id => BlackForestLabsModels.Describe(id, BflKind.Flux2));
+    }
+
+    /// <inheritdoc/>
+    public override ImageGeneratorMetadata Metadata { get; }
+
+    /// <inheritdoc/>
+    public override async Task<ImageJob> GetJobAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        using var message = Request(HttpMethod.Get, PollingUrl(jobId));
+        var result = await SendAsync(message, BflJsonContext.Default.BflResult, null, cancellationToken).ConfigureAwait(false);
+        return await ToJobAsync(jobId, result, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>BFL has no cancel endpoint: this returns the job's state; a task that finishes is charged.</summary>
+    /// <inheritdoc/>
+    public override Task<ImageJob> CancelJobAsync(string jobId, CancellationToken cancellationToken = default) => GetJobAsync(jobId, cancellationToken);
+
+    /// <summary>Disposes the HTTP clients this generator created itself.</summary>
+    public void Dispose()
+    {
+        foreach (var owned in _owned)
+        {
+            owned.Dispose();
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override async Task<StartedJob> StartJobAsync(ImageGenerationRequest request, CancellationToken cancellationToken)
+    {
+        ImageRequestValidator.ValidateArguments(request);
+        string model = request.Model ?? Metadata.DefaultModel;
+        var descriptor = Metadata.GetModel(model);
+        var validation = ImageRequestValidator.Validate(request with { Model = model }, descriptor, _options.UnsupportedSettingBehavior, ProviderName);
+        var (typed, json) = ProviderOptionsReader.Read<BlackForestLabsRequestOptions>(request, ProviderName);
+        var warnings = validation.Warnings.ToList();
+        var body = BuildBody(BlackForestLabsModels.KindOf(model), model, validation.Request, typed ?? new BlackForestLabsRequestOptions(), json, warnings);
+
+        using var message = Request(HttpMethod.Post, new Uri(Base(), "v1/" + model));
+        message.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, BflJsonContext.Default.JsonObject));
+        message.Content.Headers.ContentType = new("application/json");
+        var submitted = await SendAsync(message, BflJsonContext.Default.BflSubmitted, model, cancellationToken).ConfigureAwait(false);
+        string jobId = submitted.PollingUrl ?? throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, "BFL accepted the request without a polling_url.") { Provider = ProviderName, Model = model };
+        PollingUrl(jobId); // refuse a polling URL on a foreign host before our key goes there
+        if (submitted.Cost is { } cost)
+        {
+            _credits[jobId] = cost;
+        }
+
+        return new StartedJob(new ImageJob { Provider = ProviderName, Id = jobId, Status = ImageJobStatus.Queued, Model = model, RawRepresentation = submitted }, warnings);
+    }
+
+    /// <inheritdoc/>
+    protected override async Task<ImageGenerationResult> GetResultAsync(ImageJob job, CancellationToken cancellationToken)
+    {
+        var sample = job.OutputUris.FirstOrDefault() ?? throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, $"The BFL task {job.Id} is Ready without result.sample.") { Provider = ProviderName, ProviderRequestId = job.Id };
+        var downloaded = await _transport.Downloader.DownloadAsync(sample, cancellationToken).ConfigureAwait(false);
+        var result = job.RawRepresentation as BflResult;
+        var size = ImageHeader.TryReadSize(downloaded.Data, out var read) ? read : (ImageSize?)null;
+        long? seed = result?.Result is { ValueKind: JsonValueKind.Object } r && r.TryGetProperty("seed", out var s) && s.TryGetInt64(out long parsed) ? parsed : null;
+        string model = job.Model ?? Metadata.DefaultModel;
+        _credits.TryRemove(job.Id, out decimal credits);
+        var estimate = PriceCatalog.Default.Estimate(ProviderName, model, new ImageGenerationRequest { Model = model, Size = size });
+        return new ImageGenerationResult
+        {
+            Images = [new GeneratedImage { Data = downloaded.Data, MediaType = downloaded.MediaType, Width = size?.Width, Height = size?.Height, Seed = seed, SourceUri = downloaded.SourceUri }],
+            Provider = ProviderName,
+            Model = model,
+            Usage = credits > 0 ? new ImageUsage { Credits = (double)credits } : null,
+            Cost = credits > 0
+                ? new ImageCost { EstimatedUsd = estimate?.EstimatedUsd ?? credits * 0.01m, ReportedUsd = credits * 0.01m, Basis = $"{credits.ToString(CultureInfo.InvariantCulture)} credits reported by BFL" }
+                : estimate,
+            ProviderRequestId = result?.Id ?? job.Id,
+            RawRepresentation = result,
+        };
+    }
+
+    private async Task<ImageJob> ToJobAsync(string jobId, BflResult result, CancellationToken cancellationToken)
+    {
+        var status = result.Status switch
+        {
+            "Pending" => ImageJobStatus.Running,
+            "Ready" => ImageJobStatus.Succeeded,
+            "Request Moderated" or "Content Moderated" or "Error" or "Failed" or "Task not found" => ImageJobStatus.Failed,
+            var other => throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, $"BFL answered with the unknown status '{other}'.") { Provider = ProviderName, ProviderRequestId = jobId },
+        };
+        Uri? sample = result.Result is { ValueKind: JsonValueKind.Object } r && r.TryGetProperty("sample", out var s) && s.ValueKind == JsonValueKind.String && Uri.TryCreate(s.GetString(), UriKind.Absolute, out var url) ? url : null;
+        return new ImageJob
+        {
+            Provider = ProviderName,
+            Id = jobId,
+            Status = status,
+            Progress = status == ImageJobStatus.Succeeded ? 1 : result.Progress is { } p ? Math.Clamp(p > 1 ? p / 100 : p, 0, 1) : null,
+            Preview = status == ImageJobStatus.Running ? await PreviewAsync(result.Preview, cancellationToken).ConfigureAwait(false) : null,
+            Error = status == ImageJobStatus.Failed ? Failure(jobId, result) : null,
+            OutputUris = sample is null ? [] : [sample],
+            RawRepresentation = result,
+        };
+    }
+
+    // The preview's shape is not documented; a sample URL or a base64 image in it is shown, anything else ignored.
+    private async Task<GeneratedImage?> PreviewAsync(JsonElement? preview, CancellationToken cancellationToken)
+    {
+        if (preview is not { ValueKind: JsonValueKind.Object } value)
+        {
+            return null;
+        }
+
+        foreach (var property in value.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String))
+        {
+            string text = property.Value.GetString()!;
+            try
+            {
+                if (text.StartsWith("data:image", StringComparison.OrdinalIgnoreCase))
+                {
+                    byte[] data = Base64Image.DecodeDataUri(text, out string type);
+                    return new GeneratedImage { Data = data, MediaType = type };
+                }
+
+                if (text.StartsWith("https://", StringComparison.OrdinalIgnoreCase) && Uri.TryCreate(text, UriKind.Absolute, out var url))
+                {
+                    var image = await _transport.Downloader.DownloadAsync(url, cancellationToken).ConfigureAwait(false);
+                    return new GeneratedImage { Data = image.Data, MediaType = image.MediaType, SourceUri = image.SourceUri };
+                }
+            }
+            catch (ImageGenerationException)
+            {
+                return null; // a preview that cannot be read is not worth failing the job for
+            }
+        }
+
+        return null;
+    }
+
+    private static ImageGenerationException Failure(string jobId, BflResult result)
+    {
+        string details = result.Details is { ValueKind: JsonValueKind.Object } d ? " " + SecretRedactor.Default.Redact(d.GetRawText()) : "";
+        var (kind, text) = result.Status switch
+        {
+            "Request Moderated" => (ImageGenerationErrorKind.ContentPolicy, "BFL's moderation blocked the request (prompt or input image); change them."),
+            "Content Moderated" => (ImageGenerationErrorKind.ContentPolicy, "BFL's moderation blocked the generated image; change the prompt or raise safety_tolerance."),
+            "Task not found" => (ImageGenerationErrorKind.ModelNotFound, "BFL does not know this task (expired, or created with another key)."),
+            _ => (ImageGenerationErrorKind.ProviderUnavailable, "The BFL task failed."),
+        };
+        return new ImageGenerationException(kind, text + details) { Provider = ProviderName, ProviderRequestId = result.Id ?? jobId, ProviderErrorCode = result.Status };
+    }
+
+    private JsonObject BuildBody(BflKind kind, string model, ImageGenerationRequest request, BlackForestLabsRequestOptions options, JsonObject? json, List<ImageGenerationWarning> warnings)
+    {
+        var behavior = _options.UnsupportedSettingBehavior;
+        var body = new JsonObject();
+        if (request.Prompt is { } prompt)
+        {
+            body["prompt"] = prompt;
+        }
+
+        body["seed"] = request.Seed;
+        body["output_format"] = request.OutputFormat?.Value;
+        body["safety_tolerance"] = options.SafetyTolerance is { } tolerance ? Math.Clamp(tolerance, 0, kind is BflKind.Flux2 or BflKind.Flux2Flex or BflKind.Flux2Klein ? 5 : 6) : null;
+        body["prompt_upsampling"] = options.PromptUpsampling;
+        var images = request.InputImages;
+        switch (kind)
+        {
+            case BflKind.Pro11 or BflKind.Dev or BflKind.Flux2 or BflKind.Flux2Flex or BflKind.Flux2Klein:
+                var size = request.Size;
+                body["width"] = size?.Width;
+                body["height"] = size?.Height;
+                if (kind is not (BflKind.Pro11 or BflKind.Dev))
+                {
+                    for (int i = 0; i < images.Count; i++)
+                    {
+                        body[i == 0 ? "input_image" : $"input_image_{i + 1}"] = Encode(images[i]);
+                    }
+                }
+
+                break;
+            case BflKind.Ultra or BflKind.Kontext:
+                var shape = request.AspectRatio ?? request.Size?.AspectRatio;
+                body["aspect_ratio"] = shape?.ToString();
+                if (kind == BflKind.Ultra)
+                {
+                    body["raw"] = options.Raw;
+                    if (images.Count > 0)
+                    {
+                        body["image_prompt"] = Encode(images[0]);
+                        body["image_prompt_strength"] = 1 - (request.Strength ?? 0.9);
+                    }
+                }
+                else
+                {
+                    for (int i = 0; i < images.Count; i++)
+                    {
+                        body[i == 0 ? "input_image" : $"input_image_{i + 1}"] = Encode(images[i]);
+                    }
+                }
+
+                break;
+            case BflKind.Fill or BflKind.Expand:
+                body["image"] = Encode(images[0]);
+                if (kind == BflKind.Fill)
+                {
+                    body["mask"] = request.Mask is { } mask ? Encode(mask) : null;
+                }
+                else
+                {
+                    var (top, bottom, left, right) = Edges(request, options);
+                    (body["top"], body["bottom"], body["left"], body["right"]) = (top, bottom, left, right);
+                }
+
+                break;
+        }
+
+        if (kind is BflKind.Dev or BflKind.Fill or BflKind.Expand or BflKind.Flux2Flex)
+        {
+            var (minSteps, minGuidance, maxGuidance) = kind switch
+            {
+                BflKind.Dev => (1, 1.5, 5.0),
+                BflKind.Flux2Flex => (1, 1.5, 10.0),
+                _ => (15, 1.5, 100.0),
+            };
+            body["steps"] = Clamp("Steps", request.Steps, minSteps, 50);
+            body["guidance"] = request.GuidanceScale is { } g ? ClampGuidance(g, minGuidance, maxGuidance) : null;
+        }
+
+        if (_options.WebhookUrl is { } webhook)
+        {
+            body["webhook_url"] = webhook.AbsoluteUri;
+            body["webhook_secret"] = _options.WebhookSecret;
+        }
+
+        foreach (var extra in new[] { options.Input, json })
+        {
+            ProviderOptionsReader.Merge(body, extra, ProviderName, Reserved);
+        }
+
+        // Leave out what was not set, so BFL applies its own defaults.
+        foreach (var empty in body.Where(p => p.Value is null).Select(p => p.Key).ToArray())
+        {
+            body.Remove(empty);
+        }
+
+        return body;
+
+        int? Clamp(string setting, int? value, int min, int max)
+        {
+            if (value is not { } v || (v >= min && v <= max))
+            {
+                return value;
+            }
+
+            int applied = Math.Clamp(v, min, max);
+            warnings.Add(ImageRequestValidator.ReportAdjusted(behavior, ProviderName, model, setting, v.ToString(CultureInfo.InvariantCulture), applied.ToString(CultureInfo.InvariantCulture), $"{model} takes {min} to {max}"));
+            return applied;
+        }
+
+        double ClampGuidance(double value, double min, double max)
+        {
+            double applied = Math.Clamp(value, min, max);
+            if (applied != value)
+            {
+                warnings.Add(ImageRequestValidator.ReportAdjusted(behavior, ProviderName, model, "GuidanceScale", value.ToString(CultureInfo.InvariantCulture), applied.ToString(CultureInfo.InvariantCulture), $"{model} takes {min} to {max}"));
+            }
+
+            return applied;
+        }
+    }
+
+    private static (int? Top, int? Bottom, int? Left, int? Right) Edges(ImageGenerationRequest request, BlackForestLabsRequestOptions options)
+    {
+        if (options.Top is not null || options.Bottom is not null || options.Left is not null || options.Right is not null)
+        {
+            return (options.Top, options.Bottom, options.Left, options.Right);
+        }
+
+        if (request.Size is { } target && request.InputImages[0].Size is { } source)
+        {
+            int wide = Math.Max(0, target.Width - source.Width), tall = Math.Max(0, target.Height - source.Height);
+            return (tall / 2, tall - (tall / 2), wide / 2, wide - (wide / 2));
+        }
+
+        throw new ImageGenerationException(ImageGenerationErrorKind.InvalidRequest, "flux-pro-1.0-expand needs BlackForestLabsRequestOptions.Top/Bottom/Left/Right (or a request.Size larger than the input image).") { Provider = ProviderName };
+    }
+
+    // BFL takes input images as base64 (no data: prefix) or as URLs.
+    private static string Encode(ImageInput image) => image.Uri?.AbsoluteUri ?? Convert.ToBase64String(image.Data.Span);
+
+    private Uri Base() => _options.Endpoint.AbsoluteUri.EndsWith('/') ? _options.Endpoint : new Uri(_options.Endpoint.AbsoluteUri + "/");
+
+    // A job id is BFL's polling URL. Only BFL hosts (or the configured endpoint's) are accepted, so a forged id cannot send our key elsewhere.
+    private Uri PollingUrl(string jobId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
+        if (!Uri.TryCreate(jobId, UriKind.Absolute, out var url) || url.Scheme != _options.Endpoint.Scheme
+            || !(url.Host.EndsWith(".bfl.ai", StringComparison.OrdinalIgnoreCase) || url.Host.Equals("bfl.ai", StringComparison.OrdinalIgnoreCase) || string.Equals(url.Authority, _options.Endpoint.Authority, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new ArgumentException($"'{jobId}' is not a BFL job id: expected the polling_url BFL returned (https://api.bfl.ai/v1/get_result?id=...).", nameof(jobId));
+        }
+
+        return url;
+    }
+
+    private HttpRequestMessage Request(HttpMethod method, Uri uri)
+    {
+        var message = new HttpRequestMessage(method, uri);
+        message.Headers.TryAddWithoutValidation("x-key", _options.ApiKey);
+        message.Headers.Accept.ParseAdd("application/json");
+        return message;
+    }
+
+    private async Task<T> SendAsync<T>(HttpRequestMessage message, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, string? model, CancellationToken cancellationToken)
+    {
+        using var response = await _transport.SendAsync(message, model, cancellationToken).ConfigureAwait(false);
+        using var body = await _transport.ReadBodyAsync(response, 16L * 1024 * 1024, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return JsonSerializer.Deserialize(body.Span, type) ?? throw new JsonException("null");
+        }
+        catch (JsonException ex)
+        {
+            throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, "BFL answered with JSON this SDK could not read.", ex) { Provider = ProviderName, Model = model };
+        }
+    }
+}
+
+internal sealed class BflSubmitted
+{
+    [JsonPropertyName("id")]
+    public string? Id { get; set; }
+
+    [JsonPropertyName("polling_url")]
+    public string? PollingUrl { get; set; }
+
+    [JsonPropertyName("cost")]
+    public decimal? Cost { get; set; }
+
+    [JsonPropertyName("input_mp")]
+    public double? InputMegapixels { get; set; }
+
+    [JsonPropertyName("output_mp")]
+    public double? OutputMegapixels { get; set; }
+}
+
+internal sealed class BflResult
+{
+    [JsonPropertyName("id")]
+    public string? Id { get; set; }
+
+    [JsonPropertyName("status")]
+    public string? Status { get; set; }
+
+    [JsonPropertyName("result")]
+    public JsonElement? Result { get; set; }
+
+    [JsonPropertyName("progress")]
+    public double? Progress { get; set; }
+
+    [JsonPropertyName("details")]
+    public JsonElement? Details { get; set; }
+
+    [JsonPropertyName("preview")]
+    public JsonElement? Preview { get; set; }
+}
+
+[JsonSerializable(typeof(BflSubmitted))]
+[JsonSerializable(typeof(BflResult))]
+[JsonSerializable(typeof(JsonObject))]
+internal sealed partial class BflJsonContext : JsonSerializerContext;
