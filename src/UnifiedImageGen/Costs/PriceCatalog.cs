@@ -191,8 +191,15 @@ public sealed class PriceCatalog : IPriceCatalog
         yield return Line("google", "imagen-4.0-ultra-generate-001", PriceUnit.PerImage, 0.06m, Unconfirmed);
         yield return Line("google", "imagen-3.0-generate-002", PriceUnit.PerImage, 0.03m, Unconfirmed);
 
+        // Gemini image models: per output token, about 1,290 tokens an image at $30 per million (2.5 Flash Image).
+        yield return Line("google", "gemini-2.5-flash-image", PriceUnit.PerToken, 0.039m, Unconfirmed);
+        yield return Line("google", "gemini-3-pro-image-preview", PriceUnit.PerToken, 0.134m, Unconfirmed, ("1K", 0.134m), ("2K", 0.134m), ("4K", 0.24m));
+
         // Ideogram: per image by rendering speed.
-        yield return Line("ideogram", "V_3", PriceUnit.PerImage, 0.06m, null, ("TURBO", 0.03m), ("FLASH", 0.03m), ("DEFAULT", 0.06m), ("BALANCED", 0.06m), ("QUALITY", 0.09m));
+        yield return Line("ideogram", "V_3", PriceUnit.PerImage, 0.06m, null, ("TURBO", 0.03m), ("FLASH", 0.03m), ("DEFAULT", 0.06m), ("BALANCED", 0.06m), ("QUALITY", 0.09m), ("low", 0.03m), ("medium", 0.06m), ("high", 0.09m));
+        yield return Line("ideogram", "V_2A_TURBO", PriceUnit.PerImage, 0.025m, Unconfirmed);
+        yield return Line("ideogram", "V_1_TURBO", PriceUnit.PerImage, 0.02m, Unconfirmed);
+        yield return Line("ideogram", "*", PriceUnit.PerImage, 0.08m, Unconfirmed);
 
         // The offline provider.
         yield return Line("placeholder", "*", PriceUnit.PerImage, 0m);
