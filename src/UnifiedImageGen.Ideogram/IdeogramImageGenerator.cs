@@ -1,0 +1,320 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using UnifiedImageGen.Http;
+using UnifiedImageGen.Imaging;
+using UnifiedImageGen.Providers;
+using UnifiedImageGen.Validation;
+
+namespace UnifiedImageGen.Ideogram;
+
+/// <summary>
+/// Ideogram: <c>V_3</c> through the v3 endpoints (multipart): <c>generate</c>, <c>edit</c> (Inpaint: image and mask)
+/// and <c>remix</c> (ImageToImage); the legacy models through <c>POST /generate</c> (JSON). The magic prompt's rewrite
+/// becomes <see cref="GeneratedImage.RevisedPrompt"/>; <c>is_image_safe: false</c> becomes a flagged slot with a
+/// ContentPolicy error; the ephemeral image URLs are downloaded at once.
+/// </summary>
+public sealed class IdeogramImageGenerator : IImageGenerator, IDisposable
+{
+    /// <summary>The provider name, <c>"ideogram"</c>.</summary>
+    public const string ProviderName = "ideogram";
+
+    private static readonly string[] Reserved = ["prompt", "image", "mask", "model", "num_images"];
+
+    private readonly IdeogramImageGeneratorOptions _options;
+    private readonly ProviderTransport _transport;
+    private readonly IDisposable[] _owned;
+
+    /// <summary>Creates a generator with its own HTTP clients (resilience included).</summary>
+    /// <param name="apiKey">The Ideogram API key.</param>
+    public IdeogramImageGenerator(string apiKey)
+        : this(new IdeogramImageGeneratorOptions { ApiKey = apiKey })
+    {
+    }
+
+    /// <summary>Creates a generator with its own HTTP clients (resilience included).</summary>
+    /// <param name="options">The options.</param>
+    public IdeogramImageGenerator(IdeogramImageGeneratorOptions options)
+        : this(ImageGenerationHttp.CreateClient(ProviderName), options, null, null, owned: true)
+    {
+    }
+
+    /// <summary>Creates a generator over an <see cref="HttpClient"/> whose handler chain is the caller's.</summary>
+    /// <param name="httpClient">The client.</param>
+    /// <param name="options">The options.</param>
+    public IdeogramImageGenerator(HttpClient httpClient, IdeogramImageGeneratorOptions options)
+        : this(httpClient, options, null, null, owned: false)
+    {
+    }
+
+    internal IdeogramImageGenerator(HttpClient httpClient, IdeogramImageGeneratorOptions options, ImageDownloader? downloader, TimeProvider? timeProvider, bool owned)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = options.Validate("IdeogramImageGeneratorOptions").ToArray();
+        if (problems.Length > 0)
+        {
+            throw new ArgumentException(string.Join(" ", problems), nameof(options));
+        }
+
+        _options = options;
+        HttpClient? downloadClient = owned && downloader is null ? ImageGenerationHttp.CreateDownloadClient(options.Download) : null;
+        _owned = owned ? [httpClient, .. downloadClient is null ? Array.Empty<IDisposable>() : [downloadClient]] : [];
+        downloader ??= new ImageDownloader(downloadClient ?? httpClient, options.Download, ProviderName);
+        _transport = new ProviderTransport(httpClient, new IdeogramErrorMapper(new SecretRedactor(options.ApiKey), timeProvider ?? TimeProvider.System), downloader, timeProvider);
+        Metadata = new ImageGeneratorMetadata(ProviderName, options.Endpoint, options.DefaultModel ?? IdeogramModels.V3, IdeogramModels.All);
+    }
+
+    /// <inheritdoc/>
+    public ImageGeneratorMetadata Metadata { get; }
+
+    /// <inheritdoc/>
+    public Task<ImageGenerationResult> GenerateAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
+    {
+        ImageRequestValidator.ValidateArguments(request);
+        string model = request.Model ?? Metadata.DefaultModel;
+        var descriptor = Metadata.GetModel(model);
+        var validation = ImageRequestValidator.Validate(request with { Model = model }, descriptor, _options.UnsupportedSettingBehavior, ProviderName);
+        var (typed, json) = ProviderOptionsReader.Read<IdeogramRequestOptions>(request, ProviderName);
+        typed ??= new IdeogramRequestOptions();
+        return ImageBatch.RunAsync(validation.Request, descriptor.MaxImagesPerCall, (part, ct) => SendAsync(part, typed, json, validation.Warnings, ct), _transport.TimeProvider, cancellationToken: cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
+    }
+
+    /// <summary>Disposes the HTTP clients this generator created itself.</summary>
+    public void Dispose()
+    {
+        foreach (var owned in _owned)
+        {
+            owned.Dispose();
+        }
+    }
+
+    private async Task<ImageGenerationResult> SendAsync(ImageGenerationRequest request, IdeogramRequestOptions options, JsonObject? json, IReadOnlyList<ImageGenerationWarning> warnings, CancellationToken cancellationToken)
+    {
+        long started = _transport.TimeProvider.GetTimestamp();
+        string model = request.Model!;
+        string speed = options.RenderingSpeed ?? (request.Quality?.Value.ToLowerInvariant() switch { "low" => "TURBO", "high" => "QUALITY", "medium" or "standard" => "DEFAULT", _ => null }) ?? "DEFAULT";
+        using var message = IdeogramModels.IsV3(model) ? V3Request(request, options, json, speed) : LegacyRequest(request, options, json);
+        message.Headers.TryAddWithoutValidation("Api-Key", _options.ApiKey);
+        message.Headers.Accept.ParseAdd("application/json");
+
+        IdeogramResponse answer;
+        using (var response = await _transport.SendAsync(message, model, cancellationToken).ConfigureAwait(false))
+        using (var body = await _transport.ReadBodyAsync(response, 4L * 1024 * 1024, cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                answer = JsonSerializer.Deserialize(body.Span, IdeogramJsonContext.Default.IdeogramResponse) ?? throw new JsonException("null");
+            }
+            catch (JsonException ex)
+            {
+                throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, "Ideogram answered with JSON this SDK could not read.", ex) { Provider = ProviderName, Model = model };
+            }
+        }
+
+        var entries = answer.Data ?? [];
+        if (entries.Count == 0)
+        {
+            throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, "Ideogram answered without images.") { Provider = ProviderName, Model = model };
+        }
+
+        var images = await Task.WhenAll(entries.Select(entry => ImageAsync(entry, request.Prompt, model, cancellationToken))).ConfigureAwait(false);
+        if (images.All(i => !i.IsSuccess))
+        {
+            throw images[0].Error ?? new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, "Ideogram returned no usable image.") { Provider = ProviderName, Model = model };
+        }
+
+        decimal each = IdeogramModels.IsV3(model)
+            ? speed switch { "TURBO" or "FLASH" => 0.03m, "QUALITY" => 0.09m, _ => 0.06m }
+            : Costs.PriceCatalog.Default.Estimate(ProviderName, model, new ImageGenerationRequest { Model = model })?.EstimatedUsd ?? 0.08m;
+        return new ImageGenerationResult
+        {
+            Images = images,
+            Provider = ProviderName,
+            Model = model,
+            Warnings = warnings,
+            Cost = new ImageCost { EstimatedUsd = each * images.Length, Basis = $"per image, {(IdeogramModels.IsV3(model) ? speed : model)}, price table 2026-11-22" },
+            Elapsed = _transport.TimeProvider.GetElapsedTime(started),
+            RawRepresentation = answer.Created,
+        };
+    }
+
+    private async Task<GeneratedImage> ImageAsync(IdeogramImage entry, string? prompt, string model, CancellationToken cancellationToken)
+    {
+        string? revised = entry.Prompt is { } used && !string.Equals(used, prompt, StringComparison.Ordinal) ? used : null;
+        if (entry.IsImageSafe == false || entry.Url is null)
+        {
+            // Ideogram withholds images that fail its output check: the slot says so, the batch keeps the others.
+            return new GeneratedImage
+            {
+                ContentFlagged = true,
+                Seed = entry.Seed,
+                RevisedPrompt = revised,
+                Error = new ImageGenerationException(ImageGenerationErrorKind.ContentPolicy, "Ideogram's safety check withheld this image (is_image_safe: false).") { Provider = ProviderName, Model = model },
+            };
+        }
+
+        var image = await _transport.Downloader.DownloadAsync(new Uri(entry.Url), cancellationToken).ConfigureAwait(false);
+        var size = ImageHeader.TryReadSize(image.Data, out var read) ? read : ImageSize.TryParse(entry.Resolution, null, out var declared) ? declared : (ImageSize?)null;
+        return new GeneratedImage { Data = image.Data, MediaType = image.MediaType, Width = size?.Width, Height = size?.Height, Seed = entry.Seed, RevisedPrompt = revised, ContentFlagged = false, SourceUri = image.SourceUri };
+    }
+
+    private HttpRequestMessage V3Request(ImageGenerationRequest request, IdeogramRequestOptions options, JsonObject? json, string speed)
+    {
+        var (path, op) = request.Operation switch
+        {
+            ImageOperation.Inpaint => ("v1/ideogram-v3/edit", "edit"),
+            ImageOperation.ImageToImage => ("v1/ideogram-v3/remix", "remix"),
+            _ => ("v1/ideogram-v3/generate", "generate"),
+        };
+        var form = new MultipartForm()
+            .Field("prompt", request.Prompt)
+            .Field("seed", request.Seed)
+            .Field("rendering_speed", speed)
+            .Field("magic_prompt", options.MagicPrompt)
+            .Field("num_images", request.Count)
+            .Field("style_type", options.StyleType ?? request.Style?.ToUpperInvariant())
+            .Field("style_preset", options.StylePreset)
+            .Field("custom_model_uri", options.CustomModelUri);
+        if (op != "edit")
+        {
+            form.Field("negative_prompt", request.NegativePrompt);
+            if (request.Size is { } size)
+            {
+                form.Field("resolution", size.ToString());
+            }
+            else if (request.AspectRatio is { } ratio)
+            {
+                form.Field("aspect_ratio", IdeogramModels.V3Ratios.First(r => r.Ratio == ratio).Name);
+            }
+        }
+
+        if (op == "remix")
+        {
+            // Strength says how far to move from the input; image_weight how much of it to keep (1-100).
+            form.Field("image_weight", (long)Math.Clamp(Math.Round((1 - (request.Strength ?? 0.5)) * 100), 1, 100));
+        }
+
+        foreach (var extra in new[] { json, options.Fields })
+        {
+            if (extra is not null)
+            {
+                ProviderOptionsReader.ThrowIfReserved(extra, ProviderName, Reserved);
+                form.Fields(extra);
+            }
+        }
+
+        var images = request.InputImages;
+        int references = 0;
+        if (op != "generate")
+        {
+            form.File("image", images[0], "image");
+            references = 1;
+            if (op == "edit")
+            {
+                form.File("mask", request.Mask ?? throw new ImageGenerationException(ImageGenerationErrorKind.InvalidRequest, "Ideogram's edit needs request.Mask (black where to change, white where to keep).") { Provider = ProviderName, Model = request.Model }, "mask");
+            }
+        }
+
+        for (int i = references; i < images.Count; i++)
+        {
+            form.File("style_reference_images", images[i], $"style_{i}");
+        }
+
+        return new HttpRequestMessage(HttpMethod.Post, new Uri(Base(), path)) { Content = form.Content };
+    }
+
+    private HttpRequestMessage LegacyRequest(ImageGenerationRequest request, IdeogramRequestOptions options, JsonObject? json)
+    {
+        var imageRequest = new JsonObject
+        {
+            ["prompt"] = request.Prompt,
+            ["model"] = request.Model,
+            ["num_images"] = request.Count,
+        };
+        if (request.AspectRatio is { } ratio)
+        {
+            imageRequest["aspect_ratio"] = IdeogramModels.LegacyRatios.First(r => r.Ratio == ratio).Name;
+        }
+
+        if (request.Seed is { } seed)
+        {
+            imageRequest["seed"] = seed;
+        }
+
+        if (request.NegativePrompt is { } negative)
+        {
+            imageRequest["negative_prompt"] = negative;
+        }
+
+        if (options.MagicPrompt is { } magic)
+        {
+            imageRequest["magic_prompt_option"] = magic;
+        }
+
+        if ((options.StyleType ?? request.Style?.ToUpperInvariant()) is { } style)
+        {
+            imageRequest["style_type"] = style;
+        }
+
+        ProviderOptionsReader.Merge(imageRequest, options.Fields, ProviderName, Reserved);
+        ProviderOptionsReader.Merge(imageRequest, json, ProviderName, Reserved);
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["image_request"] = imageRequest }, IdeogramJsonContext.Default.JsonObject));
+        content.Headers.ContentType = new("application/json");
+        return new HttpRequestMessage(HttpMethod.Post, new Uri(Base(), "generate")) { Content = content };
+    }
+
+    private Uri Base() => _options.Endpoint.AbsoluteUri.EndsWith('/') ? _options.Endpoint : new Uri(_options.Endpoint.AbsoluteUri + "/");
+}
+
+internal sealed class IdeogramErrorMapper(SecretRedactor redactor, TimeProvider timeProvider)
+    : ProviderErrorMapper(IdeogramImageGenerator.ProviderName, redactor, timeProvider)
+{
+    // 422 is Ideogram's prompt safety check ("Prompt provided failed safety check ...").
+    protected override ImageGenerationErrorKind Classify(int statusCode, ProviderError error) =>
+        statusCode == 422 && error.Message?.Contains("safety", StringComparison.OrdinalIgnoreCase) == true
+            ? ImageGenerationErrorKind.ContentPolicy
+            : base.Classify(statusCode, error);
+}
+
+internal sealed class IdeogramResponse
+{
+    [JsonPropertyName("created")]
+    public string? Created { get; set; }
+
+    [JsonPropertyName("data")]
+    public List<IdeogramImage>? Data { get; set; }
+}
+
+internal sealed class IdeogramImage
+{
+    [JsonPropertyName("url")]
+    public string? Url { get; set; }
+
+    [JsonPropertyName("prompt")]
+    public string? Prompt { get; set; }
+
+    [JsonPropertyName("resolution")]
+    public string? Resolution { get; set; }
+
+    [JsonPropertyName("is_image_safe")]
+    public bool? IsImageSafe { get; set; }
+
+    [JsonPropertyName("seed")]
+    public long? Seed { get; set; }
+
+    [JsonPropertyName("style_type")]
+    public string? StyleType { get; set; }
+}
+
+[JsonSerializable(typeof(IdeogramResponse))]
+[JsonSerializable(typeof(JsonObject))]
+internal sealed partial class IdeogramJsonContext : JsonSerializerContext;

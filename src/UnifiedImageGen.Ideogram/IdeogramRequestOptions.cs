@@ -1,0 +1,25 @@
+using System.Text.Json.Nodes;
+
+namespace UnifiedImageGen.Ideogram;
+
+/// <summary>Ideogram-only settings for one request: <c>request.WithProviderOptions("ideogram", new IdeogramRequestOptions { ... })</c>.</summary>
+public sealed record IdeogramRequestOptions
+{
+    /// <summary>V_3: <c>FLASH</c>, <c>TURBO</c>, <c>BALANCED</c>, <c>DEFAULT</c> or <c>QUALITY</c> (otherwise from <see cref="ImageGenerationRequest.Quality"/>: low TURBO, medium DEFAULT, high QUALITY).</summary>
+    public string? RenderingSpeed { get; init; }
+
+    /// <summary>Prompt rewriting: <c>AUTO</c>, <c>ON</c> or <c>OFF</c>; the rewritten prompt comes back as <see cref="GeneratedImage.RevisedPrompt"/>.</summary>
+    public string? MagicPrompt { get; init; }
+
+    /// <summary><c>style_type</c>: AUTO, GENERAL, REALISTIC, DESIGN, FICTION, ... (also taken from <see cref="ImageGenerationRequest.Style"/>).</summary>
+    public string? StyleType { get; init; }
+
+    /// <summary>V_3: <c>style_preset</c>, such as <c>ART_DECO</c> or <c>OIL_PAINTING</c>.</summary>
+    public string? StylePreset { get; init; }
+
+    /// <summary>V_3: a custom model, such as <c>model/my-model/version/1</c>.</summary>
+    public string? CustomModelUri { get; init; }
+
+    /// <summary>More form fields (V_3) or <c>image_request</c> members (legacy), sent as they are.</summary>
+    public JsonObject? Fields { get; init; }
+}
