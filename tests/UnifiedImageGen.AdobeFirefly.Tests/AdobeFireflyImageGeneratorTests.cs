@@ -77,7 +77,11 @@ public class AdobeFireflyImageGeneratorTests
         var time = new ManualTimeProvider();
         var tokens = new AdobeImsTokenProvider(new HttpClient(server), Options(), time);
         var many = Enumerable.Range(0, 20).Select(_ => Task.Run(() => tokens.GetTokenAsync().AsTask())).ToArray();
-        await Task.Delay(50);
+        while (server.Count == 0)
+        {
+            await Task.Yield();
+        }
+
         gate.SetResult();
         Assert.All(await Task.WhenAll(many), t => Assert.Equal("t1", t));
         Assert.Equal(1, server.Count);
