@@ -106,7 +106,7 @@ public sealed class ManualTimeProvider : TimeProvider
     public async Task RunAsync(Task task, TimeSpan? horizon = null)
     {
         var limit = horizon ?? TimeSpan.FromMinutes(2);
-        var watchdog = System.Diagnostics.Stopwatch.StartNew(); // real time, only to fail a hung test instead of spinning forever
+        var watchdog = global::System.Diagnostics.Stopwatch.StartNew(); // real time, only to fail a hung test instead of spinning forever
         while (!task.IsCompleted)
         {
             if (watchdog.Elapsed > TimeSpan.FromSeconds(30))
