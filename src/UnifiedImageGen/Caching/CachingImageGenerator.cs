@@ -63,7 +63,7 @@ public sealed class CachingImageGenerator : DelegatingImageGenerator
         try
         {
             var result = await current.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-            return leads ? result : AsHit(result, started);
+            return leads ? result : AsHit(ForStorage(result), started);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -98,27 +98,28 @@ public sealed class CachingImageGenerator : DelegatingImageGenerator
         }
     }
 
+    // A hit only needs its own elapsed time: everything else was prepared when the entry was stored.
     private ImageGenerationResult AsHit(ImageGenerationResult stored, long started) => stored with
     {
         FromCache = true,
-        Cost = new ImageCost
-        {
-            EstimatedUsd = 0m,
-            ReportedUsd = 0m,
-            Basis = stored.Cost is { } original
-                ? string.Create(CultureInfo.InvariantCulture, $"cache hit (first made for ${original.Usd:0.00##})")
-                : "cache hit",
-        },
         Elapsed = _timeProvider.GetElapsedTime(started),
-        Attempts = [],
-        RawRepresentation = null,
     };
 
+    // What is stored is already shaped as a hit: no URLs, no raw payload, no attempts, a zero cost that remembers the original.
     private static ImageGenerationResult ForStorage(ImageGenerationResult result) => result with
     {
         Images = result.Images.Select(i => i.SourceUri is null && i.Error is null ? i : i with { SourceUri = null, Error = null }).ToArray(),
         Attempts = [],
         RawRepresentation = null,
+        FromCache = true,
+        Cost = new ImageCost
+        {
+            EstimatedUsd = 0m,
+            ReportedUsd = 0m,
+            Basis = result.Cost is { } original
+                ? string.Create(CultureInfo.InvariantCulture, $"cache hit (first made for ${original.Usd:0.00##})")
+                : "cache hit",
+        },
     };
 
     private sealed class Flight

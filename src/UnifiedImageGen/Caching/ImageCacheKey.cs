@@ -40,7 +40,15 @@ public static class ImageCacheKey
             writer.Text(request.NegativePrompt);
             writer.Field(request.Size?.ToString() ?? "default");
             writer.Field(request.AspectRatio?.ToString() ?? "default");
-            writer.Field(request.Seed?.ToString(CultureInfo.InvariantCulture) ?? "random");
+            if (request.Seed is { } seed)
+            {
+                writer.Number(seed);
+            }
+            else
+            {
+                writer.Field("random");
+            }
+
             writer.Field(request.Quality?.Value.ToLowerInvariant() ?? "auto");
             writer.Field(request.Style ?? "default");
             writer.Field(request.OutputFormat?.Value ?? "default");
@@ -226,7 +234,11 @@ public static class ImageCacheKey
         {
             Span<byte> hash = stackalloc byte[32];
             SHA256.HashData(_buffer.AsSpan(0, _length), hash);
+#if NET9_0_OR_GREATER
+            return Convert.ToHexStringLower(hash);
+#else
             return Convert.ToHexString(hash).ToLowerInvariant();
+#endif
         }
 
         public void Dispose()

@@ -6,6 +6,7 @@ public sealed class InMemoryCostLedger : ICostLedger
     private readonly object _gate = new();
     private readonly Dictionary<string, CostEntry> _entries = new(StringComparer.Ordinal);
     private readonly TimeProvider _timeProvider;
+    private DateTimeOffset _nextPrune;
 
     /// <summary>Creates the ledger.</summary>
     /// <param name="timeProvider">The clock budgets' periods are measured on.</param>
@@ -80,6 +81,13 @@ public sealed class InMemoryCostLedger : ICostLedger
 
     private void Prune(DateTimeOffset now)
     {
+        // Pruning scans every entry: do it at most once an hour, not on every call.
+        if (now < _nextPrune)
+        {
+            return;
+        }
+
+        _nextPrune = now + TimeSpan.FromHours(1);
         var cutoff = now - Retention;
         foreach (var old in _entries.Values.Where(e => e.Timestamp < cutoff && e.Status != CostEntryStatus.Reserved).Select(e => e.Id).ToArray())
         {
