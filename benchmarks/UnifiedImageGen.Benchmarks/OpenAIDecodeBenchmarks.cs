@@ -1,0 +1,135 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Text.Json;
+using BenchmarkDotNet.Attributes;
+using Microsoft.Extensions.DependencyInjection;
+using OpenAI;
+using OpenAI.Images;
+using UnifiedImageGen.Caching;
+using UnifiedImageGen.Costs;
+using UnifiedImageGen.OpenAI;
+using UnifiedImageGen.Routing;
+
+namespace UnifiedImageGen.Benchmarks;
+
+/// <summary>
+/// One OpenAI <c>b64_json</c> answer (1.5 MB and 6 MB images) through: the least work HttpClient and System.Text.Json
+/// allow (the floor), the official OpenAI SDK, our provider, our DI pipeline on a miss, and our pipeline on a cache hit.
+/// Every case reads the same in-memory handler; the setup checks each returns the original bytes.
+/// </summary>
+[MemoryDiagnoser]
+public class OpenAIDecodeBenchmarks
+{
+    private byte[] _image = [];
+    private HttpClient _floorClient = null!;
+    private ImageClient _sdk = null!;
+    private OpenAIImageGenerator _unified = null!;
+    private IImageGenerator _pipeline = null!;
+    private ServiceProvider _services = null!;
+    private long _seed;
+
+    [Params(1_500_000, 6_000_000)]
+    public int ImageBytes { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _image = Payloads.Image(ImageBytes);
+        var handler = new StaticHandler(Payloads.OpenAIJson(_image), "application/json");
+        _floorClient = new HttpClient(handler);
+        _sdk = new ImageClient("gpt-image-1", new ApiKeyCredential("sk-bench"), new OpenAIClientOptions { Transport = new HttpClientPipelineTransport(new HttpClient(handler)) });
+        _unified = new OpenAIImageGenerator(new HttpClient(handler), new OpenAIImageGeneratorOptions { ApiKey = "sk-bench", DefaultModel = "gpt-image-1" });
+
+        var services = new ServiceCollection();
+        services.AddImageGeneration()
+            .AddOpenAI(o => (o.ApiKey, o.DefaultModel) = ("sk-bench", "gpt-image-1"), configureHttpClient: http => http.ConfigurePrimaryHttpMessageHandler(() => handler))
+            .UseFallback("openai/gpt-image-1")
+            .UseCaching(c => c.MemoryMaxBytes = 64L * 1024 * 1024) // a miss stores the image; keep the cache from growing through the run
+            .UseCostTracking();
+        _services = services.BuildServiceProvider();
+        _pipeline = _services.GetRequiredService<IImageGenerator>();
+
+        Check(Floor().GetAwaiter().GetResult(), nameof(Floor));
+        Check(OpenAISdk().GetAwaiter().GetResult(), nameof(OpenAISdk));
+        Check(UnifiedOpenAI().GetAwaiter().GetResult(), nameof(UnifiedOpenAI));
+        Check(UnifiedPipeline().GetAwaiter().GetResult(), nameof(UnifiedPipeline));
+        Check(UnifiedCacheHit().GetAwaiter().GetResult(), nameof(UnifiedCacheHit));
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _services.Dispose();
+
+    [Benchmark(Baseline = true)]
+    public async Task<ReadOnlyMemory<byte>> Floor()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "https://api.openai.com/v1/images/generations");
+        using var response = await _floorClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        int length = (int)response.Content.Headers.ContentLength!.Value;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            using (var stream = await response.Content.ReadAsStreamAsync())
+            {
+                int read = 0;
+                while (read < length)
+                {
+                    read += await stream.ReadAsync(buffer.AsMemory(read, length - read));
+                }
+            }
+
+            return DecodeFirstImage(buffer.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    [Benchmark]
+    public async Task<ReadOnlyMemory<byte>> OpenAISdk()
+    {
+        var image = await _sdk.GenerateImageAsync("a red fox in snow");
+        return image.Value.ImageBytes.ToArray();
+    }
+
+    [Benchmark]
+    public async Task<ReadOnlyMemory<byte>> UnifiedOpenAI() =>
+        (await _unified.GenerateAsync(new ImageGenerationRequest("a red fox in snow"))).Images[0].Data;
+
+    [Benchmark]
+    public async Task<ReadOnlyMemory<byte>> UnifiedPipeline() =>
+        (await _pipeline.GenerateAsync(new ImageGenerationRequest("a red fox in snow") { Seed = Interlocked.Increment(ref _seed) })).Images[0].Data;
+
+    [Benchmark]
+    public async Task<ReadOnlyMemory<byte>> UnifiedCacheHit() =>
+        (await _pipeline.GenerateAsync(new ImageGenerationRequest("a cached fox") { Seed = 1 })).Images[0].Data;
+
+    private static byte[] DecodeFirstImage(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("b64_json"u8))
+            {
+                reader.Read();
+                var base64 = reader.ValueSpan;
+                int padding = base64.EndsWith("=="u8) ? 2 : base64.EndsWith("="u8) ? 1 : 0;
+                var image = GC.AllocateUninitializedArray<byte>((base64.Length - padding) * 3 / 4);
+                Base64.DecodeFromUtf8(base64, image, out _, out _);
+                return image;
+            }
+        }
+
+        throw new InvalidOperationException("no image");
+    }
+
+    private void Check(ReadOnlyMemory<byte> data, string name)
+    {
+        if (!data.Span.SequenceEqual(_image))
+        {
+            throw new InvalidOperationException($"{name} did not return the original bytes.");
+        }
+    }
+}
