@@ -52,16 +52,10 @@ public sealed class AdobeFireflyImageGenerator : JobImageGeneratorBase, IDisposa
         : base(options, timeProvider)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
-        var problems = options.Validate("AdobeFireflyImageGeneratorOptions").ToArray();
-        if (problems.Length > 0)
-        {
-            throw new ArgumentException(string.Join(" ", problems), nameof(options));
-        }
+        options.ThrowIfInvalid("AdobeFireflyImageGeneratorOptions");
 
         _options = options;
-        HttpClient? downloadClient = owned && downloader is null ? ImageGenerationHttp.CreateDownloadClient(options.Download) : null;
-        _owned = owned ? [httpClient, .. downloadClient is null ? Array.Empty<IDisposable>() : [downloadClient]] : [];
-        downloader ??= new ImageDownloader(downloadClient ?? httpClient, options.Download, ProviderName);
+        (downloader, _owned) = ImageGenerationHttp.Downloads(httpClient, options, ProviderName, downloader, owned);
         _transport = new ProviderTransport(httpClient, new AdobeFireflyErrorMapper(new SecretRedactor(options.ApiKey, options.ClientSecret), TimeProvider), downloader, TimeProvider);
         _tokens = new AdobeImsTokenProvider(httpClient, options, TimeProvider);
         var models = Versions.Select(Describe).ToArray();
@@ -75,7 +69,7 @@ public sealed class AdobeFireflyImageGenerator : JobImageGeneratorBase, IDisposa
     public override async Task<ImageJob> GetJobAsync(string jobId, CancellationToken cancellationToken = default)
     {
         using var message = await RequestAsync(HttpMethod.Get, FireflyUrl(jobId), null, cancellationToken).ConfigureAwait(false);
-        var status = await SendAsync(message, FireflyJsonContext.Default.FireflyStatus, null, cancellationToken).ConfigureAwait(false);
+        var status = await _transport.SendJsonAsync(message, FireflyJsonContext.Default.FireflyStatus, null, cancellationToken).ConfigureAwait(false);
         return ToJob(jobId, status);
     }
 
@@ -174,7 +168,7 @@ public sealed class AdobeFireflyImageGenerator : JobImageGeneratorBase, IDisposa
         using var message = await RequestAsync(HttpMethod.Post, new Uri(Base(), "v3/images/generate-async"), model, cancellationToken).ConfigureAwait(false);
         message.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, FireflyJsonContext.Default.JsonObject));
         message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        var started = await SendAsync(message, FireflyJsonContext.Default.FireflyStarted, model, cancellationToken).ConfigureAwait(false);
+        var started = await _transport.SendJsonAsync(message, FireflyJsonContext.Default.FireflyStarted, model, cancellationToken).ConfigureAwait(false);
         string jobId = started.StatusUrl ?? throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, "Firefly accepted the request without a statusUrl.") { Provider = ProviderName, Model = model };
         FireflyUrl(jobId);
         if (started.CancelUrl is { } cancel)
@@ -260,7 +254,7 @@ public sealed class AdobeFireflyImageGenerator : JobImageGeneratorBase, IDisposa
         using var message = await RequestAsync(HttpMethod.Post, new Uri(Base(), "v2/storage/image"), null, cancellationToken).ConfigureAwait(false);
         message.Content = new ReadOnlyMemoryContent(image.Data);
         message.Content.Headers.ContentType = new MediaTypeHeaderValue(image.MediaType);
-        var uploaded = await SendAsync(message, FireflyJsonContext.Default.FireflyUpload, null, cancellationToken).ConfigureAwait(false);
+        var uploaded = await _transport.SendJsonAsync(message, FireflyJsonContext.Default.FireflyUpload, null, cancellationToken).ConfigureAwait(false);
         string id = uploaded.Images?.FirstOrDefault()?.Id ?? throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, "Firefly's upload answered without an image id.") { Provider = ProviderName };
         return new JsonObject { ["uploadId"] = id };
     }
@@ -295,19 +289,6 @@ public sealed class AdobeFireflyImageGenerator : JobImageGeneratorBase, IDisposa
         return message;
     }
 
-    private async Task<T> SendAsync<T>(HttpRequestMessage message, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, string? model, CancellationToken cancellationToken)
-    {
-        using var response = await _transport.SendAsync(message, model, cancellationToken).ConfigureAwait(false);
-        using var body = await _transport.ReadBodyAsync(response, 16L * 1024 * 1024, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return JsonSerializer.Deserialize(body.Span, type) ?? throw new JsonException("null");
-        }
-        catch (JsonException ex)
-        {
-            throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, "Firefly answered with JSON this SDK could not read.", ex) { Provider = ProviderName, Model = model };
-        }
-    }
 }
 
 /// <summary>Firefly's error body <c>{"error_code","message"}</c>; content-policy codes become ContentPolicy.</summary>

@@ -59,16 +59,10 @@ public sealed class BlackForestLabsImageGenerator : JobImageGeneratorBase, IDisp
         : base(options, timeProvider)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
-        var problems = options.Validate("BlackForestLabsImageGeneratorOptions").ToArray();
-        if (problems.Length > 0)
-        {
-            throw new ArgumentException(string.Join(" ", problems), nameof(options));
-        }
+        options.ThrowIfInvalid("BlackForestLabsImageGeneratorOptions");
 
         _options = options;
-        HttpClient? downloadClient = owned && downloader is null ? ImageGenerationHttp.CreateDownloadClient(options.Download) : null;
-        _owned = owned ? [httpClient, .. downloadClient is null ? Array.Empty<IDisposable>() : [downloadClient]] : [];
-        downloader ??= new ImageDownloader(downloadClient ?? httpClient, options.Download, ProviderName);
+        (downloader, _owned) = ImageGenerationHttp.Downloads(httpClient, options, ProviderName, downloader, owned);
         _transport = new ProviderTransport(httpClient, new BlackForestLabsErrorMapper(new SecretRedactor(options.ApiKey, options.WebhookSecret), TimeProvider), downloader, TimeProvider);
         Metadata = new ImageGeneratorMetadata(ProviderName, options.Endpoint, options.DefaultModel ?? BlackForestLabsModels.FluxPro11, BlackForestLabsModels.All, id => BlackForestLabsModels.Describe(id, BflKind.Flux2));
     }
@@ -80,7 +74,7 @@ public sealed class BlackForestLabsImageGenerator : JobImageGeneratorBase, IDisp
     public override async Task<ImageJob> GetJobAsync(string jobId, CancellationToken cancellationToken = default)
     {
         using var message = Request(HttpMethod.Get, PollingUrl(jobId));
-        var result = await SendAsync(message, BflJsonContext.Default.BflResult, null, cancellationToken).ConfigureAwait(false);
+        var result = await _transport.SendJsonAsync(message, BflJsonContext.Default.BflResult, null, cancellationToken, 16L * 1024 * 1024).ConfigureAwait(false);
         return await ToJobAsync(jobId, result, cancellationToken).ConfigureAwait(false);
     }
 
@@ -111,7 +105,7 @@ public sealed class BlackForestLabsImageGenerator : JobImageGeneratorBase, IDisp
         using var message = Request(HttpMethod.Post, new Uri(Base(), "v1/" + model));
         message.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, BflJsonContext.Default.JsonObject));
         message.Content.Headers.ContentType = new("application/json");
-        var submitted = await SendAsync(message, BflJsonContext.Default.BflSubmitted, model, cancellationToken).ConfigureAwait(false);
+        var submitted = await _transport.SendJsonAsync(message, BflJsonContext.Default.BflSubmitted, model, cancellationToken, 16L * 1024 * 1024).ConfigureAwait(false);
         string jobId = submitted.PollingUrl ?? throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, "BFL accepted the request without a polling_url.") { Provider = ProviderName, Model = model };
         PollingUrl(jobId); // refuse a polling URL on a foreign host before our key goes there
         if (submitted.Cost is { } cost)
@@ -379,19 +373,6 @@ public sealed class BlackForestLabsImageGenerator : JobImageGeneratorBase, IDisp
         return message;
     }
 
-    private async Task<T> SendAsync<T>(HttpRequestMessage message, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, string? model, CancellationToken cancellationToken)
-    {
-        using var response = await _transport.SendAsync(message, model, cancellationToken).ConfigureAwait(false);
-        using var body = await _transport.ReadBodyAsync(response, 16L * 1024 * 1024, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return JsonSerializer.Deserialize(body.Span, type) ?? throw new JsonException("null");
-        }
-        catch (JsonException ex)
-        {
-            throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, "BFL answered with JSON this SDK could not read.", ex) { Provider = ProviderName, Model = model };
-        }
-    }
 }
 
 internal sealed class BflSubmitted

@@ -56,11 +56,7 @@ public sealed class ComfyUIImageGenerator : JobImageGeneratorBase, IDisposable
         : base(options, timeProvider)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
-        var problems = options.Validate("ComfyUIImageGeneratorOptions").ToArray();
-        if (problems.Length > 0)
-        {
-            throw new ArgumentException(string.Join(" ", problems), nameof(options));
-        }
+        options.ThrowIfInvalid("ComfyUIImageGeneratorOptions");
 
         _options = options;
         _owned = owned ? [httpClient] : [];

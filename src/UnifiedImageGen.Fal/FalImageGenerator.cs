@@ -58,16 +58,10 @@ public sealed class FalImageGenerator : JobImageGeneratorBase, IDisposable
         : base(options, timeProvider)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
-        var problems = options.Validate("FalImageGeneratorOptions").ToArray();
-        if (problems.Length > 0)
-        {
-            throw new ArgumentException(string.Join(" ", problems), nameof(options));
-        }
+        options.ThrowIfInvalid("FalImageGeneratorOptions");
 
         _options = options;
-        HttpClient? downloadClient = owned && downloader is null ? ImageGenerationHttp.CreateDownloadClient(options.Download) : null;
-        _owned = owned ? [httpClient, .. downloadClient is null ? Array.Empty<IDisposable>() : [downloadClient]] : [];
-        downloader ??= new ImageDownloader(downloadClient ?? httpClient, options.Download, ProviderName);
+        (downloader, _owned) = ImageGenerationHttp.Downloads(httpClient, options, ProviderName, downloader, owned);
         _transport = new ProviderTransport(httpClient, new FalErrorMapper(new SecretRedactor(options.ApiKey), TimeProvider), downloader, TimeProvider);
         Metadata = new ImageGeneratorMetadata(ProviderName, options.Endpoint, options.DefaultModel ?? FalModels.FluxDev, FalModels.All, FalModels.Unknown);
     }
@@ -80,7 +74,7 @@ public sealed class FalImageGenerator : JobImageGeneratorBase, IDisposable
     {
         var responseUrl = QueueUrl(jobId);
         using var message = Request(HttpMethod.Get, new Uri(responseUrl.AbsoluteUri + "/status?logs=1"));
-        var status = await SendAsync(message, FalJsonContext.Default.QueueStatus, cancellationToken).ConfigureAwait(false);
+        var status = await _transport.SendJsonAsync(message, FalJsonContext.Default.QueueStatus, null, cancellationToken).ConfigureAwait(false);
         return ToJob(jobId, status);
     }
 
@@ -141,7 +135,7 @@ public sealed class FalImageGenerator : JobImageGeneratorBase, IDisposable
             submit.Headers.TryAddWithoutValidation("X-Fal-Queue-Priority", priority);
         }
 
-        var submitted = await SendAsync(submit, FalJsonContext.Default.QueueSubmitted, cancellationToken, endpoint).ConfigureAwait(false);
+        var submitted = await _transport.SendJsonAsync(submit, FalJsonContext.Default.QueueSubmitted, endpoint, cancellationToken).ConfigureAwait(false);
         if (submitted.ResponseUrl is null || submitted.RequestId is null)
         {
             throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, "fal accepted the request but returned no request id or response URL.") { Provider = ProviderName, Model = endpoint };
@@ -159,7 +153,7 @@ public sealed class FalImageGenerator : JobImageGeneratorBase, IDisposable
         if (output is null)
         {
             using var message = Request(HttpMethod.Get, QueueUrl(job.Id));
-            output = await SendAsync(message, FalJsonContext.Default.FluxOutput, cancellationToken, job.Model).ConfigureAwait(false);
+            output = await _transport.SendJsonAsync(message, FalJsonContext.Default.FluxOutput, job.Model, cancellationToken).ConfigureAwait(false);
         }
 
         // A job resumed by id knows only the owner/alias part of its endpoint, from the URL.
@@ -360,12 +354,6 @@ public sealed class FalImageGenerator : JobImageGeneratorBase, IDisposable
         }
 
         return message;
-    }
-
-    private async Task<T> SendAsync<T>(HttpRequestMessage message, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken cancellationToken, string? model = null)
-    {
-        using var response = await _transport.SendAsync(message, model, cancellationToken).ConfigureAwait(false);
-        return await ReadAsync(response, type, model, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<T> ReadAsync<T>(HttpResponseMessage response, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, string? model, CancellationToken cancellationToken)

@@ -51,11 +51,7 @@ public sealed class GoogleImageGenerator : IImageGenerator, IDisposable
     {
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(options);
-        var problems = options.Validate("GoogleImageGeneratorOptions").ToArray();
-        if (problems.Length > 0)
-        {
-            throw new ArgumentException(string.Join(" ", problems), nameof(options));
-        }
+        options.ThrowIfInvalid("GoogleImageGeneratorOptions");
 
         _options = options;
         _owned = owned ? [httpClient] : [];

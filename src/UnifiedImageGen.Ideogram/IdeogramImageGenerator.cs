@@ -52,16 +52,10 @@ public sealed class IdeogramImageGenerator : IImageGenerator, IDisposable
     {
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(options);
-        var problems = options.Validate("IdeogramImageGeneratorOptions").ToArray();
-        if (problems.Length > 0)
-        {
-            throw new ArgumentException(string.Join(" ", problems), nameof(options));
-        }
+        options.ThrowIfInvalid("IdeogramImageGeneratorOptions");
 
         _options = options;
-        HttpClient? downloadClient = owned && downloader is null ? ImageGenerationHttp.CreateDownloadClient(options.Download) : null;
-        _owned = owned ? [httpClient, .. downloadClient is null ? Array.Empty<IDisposable>() : [downloadClient]] : [];
-        downloader ??= new ImageDownloader(downloadClient ?? httpClient, options.Download, ProviderName);
+        (downloader, _owned) = ImageGenerationHttp.Downloads(httpClient, options, ProviderName, downloader, owned);
         _transport = new ProviderTransport(httpClient, new IdeogramErrorMapper(new SecretRedactor(options.ApiKey), timeProvider ?? TimeProvider.System), downloader, timeProvider);
         Metadata = new ImageGeneratorMetadata(ProviderName, options.Endpoint, options.DefaultModel ?? IdeogramModels.V3, IdeogramModels.All);
     }

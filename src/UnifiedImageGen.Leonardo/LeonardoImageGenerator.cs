@@ -58,16 +58,10 @@ public sealed class LeonardoImageGenerator : JobImageGeneratorBase, IDisposable
         : base(options, timeProvider)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
-        var problems = options.Validate("LeonardoImageGeneratorOptions").ToArray();
-        if (problems.Length > 0)
-        {
-            throw new ArgumentException(string.Join(" ", problems), nameof(options));
-        }
+        options.ThrowIfInvalid("LeonardoImageGeneratorOptions");
 
         _options = options;
-        HttpClient? downloadClient = owned && downloader is null ? ImageGenerationHttp.CreateDownloadClient(options.Download) : null;
-        _owned = owned ? [httpClient, .. downloadClient is null ? Array.Empty<IDisposable>() : [downloadClient]] : [];
-        downloader ??= new ImageDownloader(downloadClient ?? httpClient, options.Download, ProviderName);
+        (downloader, _owned) = ImageGenerationHttp.Downloads(httpClient, options, ProviderName, downloader, owned);
         _transport = new ProviderTransport(httpClient, new ProviderErrorMapper(ProviderName, new SecretRedactor(options.ApiKey), TimeProvider), downloader, TimeProvider);
         Metadata = new ImageGeneratorMetadata(ProviderName, options.Endpoint, options.DefaultModel ?? DefaultModelName, [Describe(DefaultModelName)], Describe);
     }
@@ -80,7 +74,7 @@ public sealed class LeonardoImageGenerator : JobImageGeneratorBase, IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
         using var message = Request(HttpMethod.Get, "generations/" + Uri.EscapeDataString(jobId));
-        var answer = await SendAsync(message, LeonardoJsonContext.Default.GenerationAnswer, null, cancellationToken).ConfigureAwait(false);
+        var answer = await _transport.SendJsonAsync(message, LeonardoJsonContext.Default.GenerationAnswer, null, cancellationToken).ConfigureAwait(false);
         return ToJob(answer.Generation ?? throw new ImageGenerationException(ImageGenerationErrorKind.ModelNotFound, $"Leonardo does not know generation {jobId}.") { Provider = ProviderName, ProviderRequestId = jobId });
     }
 
@@ -182,7 +176,7 @@ public sealed class LeonardoImageGenerator : JobImageGeneratorBase, IDisposable
         using var message = Request(HttpMethod.Post, "generations");
         message.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, LeonardoJsonContext.Default.JsonObject));
         message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        var created = await SendAsync(message, LeonardoJsonContext.Default.CreateAnswer, model, cancellationToken).ConfigureAwait(false);
+        var created = await _transport.SendJsonAsync(message, LeonardoJsonContext.Default.CreateAnswer, model, cancellationToken).ConfigureAwait(false);
         string id = created.Job?.GenerationId ?? throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, "Leonardo accepted the request without a generation id.") { Provider = ProviderName, Model = model };
         if (created.Job.ApiCreditCost is { } credits)
         {
@@ -250,19 +244,6 @@ public sealed class LeonardoImageGenerator : JobImageGeneratorBase, IDisposable
         return message;
     }
 
-    private async Task<T> SendAsync<T>(HttpRequestMessage message, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, string? model, CancellationToken cancellationToken)
-    {
-        using var response = await _transport.SendAsync(message, model, cancellationToken).ConfigureAwait(false);
-        using var body = await _transport.ReadBodyAsync(response, 16L * 1024 * 1024, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return JsonSerializer.Deserialize(body.Span, type) ?? throw new JsonException("null");
-        }
-        catch (JsonException ex)
-        {
-            throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, "Leonardo answered with JSON this SDK could not read.", ex) { Provider = ProviderName, Model = model };
-        }
-    }
 }
 
 internal sealed class CreateAnswer

@@ -55,11 +55,7 @@ public sealed class OpenAIImageGenerator : IImageGenerator, IStreamingImageGener
     {
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(options);
-        var problems = options.Validate("OpenAIImageGeneratorOptions").ToArray();
-        if (problems.Length > 0)
-        {
-            throw new ArgumentException(string.Join(" ", problems), nameof(options));
-        }
+        options.ThrowIfInvalid("OpenAIImageGeneratorOptions");
 
         _options = options;
         _owned = owned;

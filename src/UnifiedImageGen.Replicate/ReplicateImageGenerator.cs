@@ -56,16 +56,10 @@ public sealed class ReplicateImageGenerator : JobImageGeneratorBase, IDisposable
         : base(options, timeProvider)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
-        var problems = options.Validate("ReplicateImageGeneratorOptions").ToArray();
-        if (problems.Length > 0)
-        {
-            throw new ArgumentException(string.Join(" ", problems), nameof(options));
-        }
+        options.ThrowIfInvalid("ReplicateImageGeneratorOptions");
 
         _options = options;
-        HttpClient? downloadClient = owned && downloader is null ? ImageGenerationHttp.CreateDownloadClient(options.Download) : null;
-        _owned = owned ? [httpClient, .. downloadClient is null ? Array.Empty<IDisposable>() : [downloadClient]] : [];
-        downloader ??= new ImageDownloader(downloadClient ?? httpClient, options.Download, ProviderName);
+        (downloader, _owned) = ImageGenerationHttp.Downloads(httpClient, options, ProviderName, downloader, owned);
         _transport = new ProviderTransport(httpClient, new ReplicateErrorMapper(new SecretRedactor(options.ApiKey), TimeProvider), downloader, TimeProvider);
         Metadata = new ImageGeneratorMetadata(ProviderName, options.Endpoint, options.DefaultModel ?? ReplicateModels.FluxSchnell, ReplicateModels.All, ReplicateModels.Unknown);
     }
@@ -78,7 +72,7 @@ public sealed class ReplicateImageGenerator : JobImageGeneratorBase, IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
         using var message = Request(HttpMethod.Get, "predictions/" + Uri.EscapeDataString(jobId));
-        return ToJob(await SendAsync(message, null, cancellationToken).ConfigureAwait(false));
+        return ToJob(await _transport.SendJsonAsync(message, ReplicateJsonContext.Default.Prediction, null, cancellationToken).ConfigureAwait(false));
     }
 
     /// <inheritdoc/>
@@ -87,7 +81,7 @@ public sealed class ReplicateImageGenerator : JobImageGeneratorBase, IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
         using var message = Request(HttpMethod.Post, "predictions/" + Uri.EscapeDataString(jobId) + "/cancel");
         ImageGenerationResilienceHandler.MarkIdempotent(message); // cancelling twice is harmless
-        return ToJob(await SendAsync(message, null, cancellationToken).ConfigureAwait(false));
+        return ToJob(await _transport.SendJsonAsync(message, ReplicateJsonContext.Default.Prediction, null, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>Disposes the HTTP clients this generator created itself.</summary>
@@ -158,7 +152,7 @@ public sealed class ReplicateImageGenerator : JobImageGeneratorBase, IDisposable
 
         // A server-side deadline too, so an abandoned prediction stops costing even if our cancel never arrives.
         message.Headers.TryAddWithoutValidation("Cancel-After", string.Create(CultureInfo.InvariantCulture, $"{Math.Max(5, (long)Math.Ceiling(_options.MaxWait.TotalSeconds))}s"));
-        var job = ToJob(await SendAsync(message, modelId, cancellationToken).ConfigureAwait(false));
+        var job = ToJob(await _transport.SendJsonAsync(message, ReplicateJsonContext.Default.Prediction, modelId, cancellationToken).ConfigureAwait(false));
         return new StartedJob(job with { Model = job.Model ?? modelId }, warnings);
     }
 
@@ -272,20 +266,5 @@ public sealed class ReplicateImageGenerator : JobImageGeneratorBase, IDisposable
         message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiKey);
         message.Headers.Accept.ParseAdd("application/json");
         return message;
-    }
-
-    private async Task<Prediction> SendAsync(HttpRequestMessage message, string? model, CancellationToken cancellationToken)
-    {
-        using var response = await _transport.SendAsync(message, model, cancellationToken).ConfigureAwait(false);
-        using var body = await _transport.ReadBodyAsync(response, MaxResponseBytes, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return JsonSerializer.Deserialize(body.Span, ReplicateJsonContext.Default.Prediction)
-                ?? throw new JsonException("null prediction");
-        }
-        catch (JsonException ex)
-        {
-            throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, "Replicate answered with JSON this SDK could not read.", ex) { Provider = ProviderName, Model = model };
-        }
     }
 }

@@ -55,11 +55,7 @@ public sealed class StabilityAIImageGenerator : JobImageGeneratorBase, IDisposab
         : base(options, timeProvider)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
-        var problems = options.Validate("StabilityAIImageGeneratorOptions").ToArray();
-        if (problems.Length > 0)
-        {
-            throw new ArgumentException(string.Join(" ", problems), nameof(options));
-        }
+        options.ThrowIfInvalid("StabilityAIImageGeneratorOptions");
 
         _options = options;
         _owned = owned ? [httpClient] : [];

@@ -37,4 +37,34 @@ public static class ImageGenerationHttp
     /// <param name="options">The download limits.</param>
     public static HttpClient CreateDownloadClient(ImageDownloadOptions options) =>
         new(ImageDownloader.CreateGuardedHandler(options), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+
+    /// <summary>The address with a trailing slash, so relative paths append to it instead of replacing its last segment.</summary>
+    /// <param name="uri">A base address.</param>
+    public static Uri WithTrailingSlash(Uri uri)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        return uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
+    }
+
+    /// <summary>
+    /// Sets up the downloader of a provider and the clients it must dispose: when the provider created its own API
+    /// client (<paramref name="owned"/>) and no downloader was given, it also gets a guarded download client.
+    /// </summary>
+    /// <param name="httpClient">The API client.</param>
+    /// <param name="options">The provider's options (download limits).</param>
+    /// <param name="providerName">The provider name.</param>
+    /// <param name="downloader">A downloader given by dependency injection, if any.</param>
+    /// <param name="owned">Whether the provider created <paramref name="httpClient"/> itself.</param>
+    public static (ImageDownloader Downloader, IDisposable[] Owned) Downloads(HttpClient httpClient, ImageGeneratorOptionsBase options, string providerName, ImageDownloader? downloader, bool owned)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        ArgumentNullException.ThrowIfNull(options);
+        if (downloader is not null || !owned)
+        {
+            return (downloader ?? new ImageDownloader(httpClient, options.Download, providerName), owned ? [httpClient] : []);
+        }
+
+        var downloadClient = CreateDownloadClient(options.Download);
+        return (new ImageDownloader(downloadClient, options.Download, providerName), [httpClient, downloadClient]);
+    }
 }

@@ -56,6 +56,18 @@ public abstract class ImageGeneratorOptionsBase
         }
     }
 
+    /// <summary>Throws when <see cref="Validate"/> finds problems; providers call it in their constructors.</summary>
+    /// <param name="typeName">The options' name, for the message.</param>
+    /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
+    public void ThrowIfInvalid(string typeName)
+    {
+        var problems = Validate(typeName).ToArray();
+        if (problems.Length > 0)
+        {
+            throw new ArgumentException(string.Join(" ", problems), "options");
+        }
+    }
+
     /// <summary>Describes the options without the key.</summary>
     public override string ToString() =>
         $"{GetType().Name} {{ Endpoint = {Endpoint}, DefaultModel = {DefaultModel ?? "(provider default)"}, ApiKey = {(string.IsNullOrEmpty(ApiKey) ? "(not set)" : SecretRedactor.Mask)} }}";

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using UnifiedImageGen.Http;
 
 namespace UnifiedImageGen.Providers;
@@ -109,6 +111,28 @@ public sealed class ProviderTransport
         catch (ImageGenerationException ex) when (ex.Provider is null)
         {
             throw new ImageGenerationException(ex.Kind, $"{ProviderName}: {ex.Message}") { Provider = ProviderName, IsTransient = ex.IsTransient };
+        }
+    }
+
+    /// <summary>Sends a request and reads its JSON answer with a source-generated type (unreadable JSON is UnexpectedResponse).</summary>
+    /// <typeparam name="T">The wire type.</typeparam>
+    /// <param name="request">The request (disposed by the caller).</param>
+    /// <param name="type">The type's JSON metadata.</param>
+    /// <param name="model">The model, for error messages.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <param name="maxBytes">The largest body accepted; 64 MiB by default.</param>
+    /// <exception cref="ImageGenerationException">The provider failed or answered with JSON that does not fit <typeparamref name="T"/>.</exception>
+    public async Task<T> SendJsonAsync<T>(HttpRequestMessage request, JsonTypeInfo<T> type, string? model, CancellationToken cancellationToken, long maxBytes = 64L * 1024 * 1024)
+    {
+        using var response = await SendAsync(request, model, cancellationToken).ConfigureAwait(false);
+        using var body = await ReadBodyAsync(response, maxBytes, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return JsonSerializer.Deserialize(body.Span, type) ?? throw new JsonException("The body is JSON null.");
+        }
+        catch (JsonException ex)
+        {
+            throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, $"{ProviderName} answered with JSON this SDK could not read.", ex) { Provider = ProviderName, Model = model };
         }
     }
 }
