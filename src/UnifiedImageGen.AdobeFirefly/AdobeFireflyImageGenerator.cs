@@ -259,7 +259,7 @@ public sealed class AdobeFireflyImageGenerator : JobImageGeneratorBase, IDisposa
         return new JsonObject { ["uploadId"] = id };
     }
 
-    private Uri Base() => _options.Endpoint.AbsoluteUri.EndsWith('/') ? _options.Endpoint : new Uri(_options.Endpoint.AbsoluteUri + "/");
+    private Uri Base() => ImageGenerationHttp.WithTrailingSlash(_options.Endpoint);
 
     // Job ids are the status URLs Firefly returned: only Adobe hosts (or the configured endpoint's) are accepted, so a forged id cannot carry our token elsewhere.
     private Uri FireflyUrl(string url)

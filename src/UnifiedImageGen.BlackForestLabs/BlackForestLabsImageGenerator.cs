@@ -102,7 +102,7 @@ public sealed class BlackForestLabsImageGenerator : JobImageGeneratorBase, IDisp
         var warnings = validation.Warnings.ToList();
         var body = BuildBody(BlackForestLabsModels.KindOf(model), model, validation.Request, typed ?? new BlackForestLabsRequestOptions(), json, warnings);
 
-        using var message = Request(HttpMethod.Post, new Uri(Base(), "v1/" + model));
+        using var message = Request(HttpMethod.Post, new Uri(ImageGenerationHttp.WithTrailingSlash(_options.Endpoint), "v1/" + model));
         message.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, BflJsonContext.Default.JsonObject));
         message.Content.Headers.ContentType = new("application/json");
         var submitted = await _transport.SendJsonAsync(message, BflJsonContext.Default.BflSubmitted, model, cancellationToken, 16L * 1024 * 1024).ConfigureAwait(false);
@@ -350,7 +350,6 @@ public sealed class BlackForestLabsImageGenerator : JobImageGeneratorBase, IDisp
     // BFL takes input images as base64 (no data: prefix) or as URLs.
     private static string Encode(ImageInput image) => image.Uri?.AbsoluteUri ?? Convert.ToBase64String(image.Data.Span);
 
-    private Uri Base() => _options.Endpoint.AbsoluteUri.EndsWith('/') ? _options.Endpoint : new Uri(_options.Endpoint.AbsoluteUri + "/");
 
     // A job id is BFL's polling URL. Only BFL hosts (or the configured endpoint's) are accepted, so a forged id cannot send our key elsewhere.
     private Uri PollingUrl(string jobId)

@@ -343,7 +343,7 @@ public sealed class ComfyUIImageGenerator : JobImageGeneratorBase, IDisposable
 
     private async Task<Uri> LeastBusyServerAsync(CancellationToken cancellationToken)
     {
-        var servers = _options.Servers.Select(Base).ToArray();
+        var servers = _options.Servers.Select(ImageGenerationHttp.WithTrailingSlash).ToArray();
         if (servers.Length == 1)
         {
             return servers[0];
@@ -461,17 +461,16 @@ public sealed class ComfyUIImageGenerator : JobImageGeneratorBase, IDisposable
         if (Uri.TryCreate(jobId, UriKind.Absolute, out var url) && url.AbsolutePath.Contains("/history/", StringComparison.Ordinal))
         {
             string promptId = Uri.UnescapeDataString(url.AbsolutePath[(url.AbsolutePath.LastIndexOf('/') + 1)..]);
-            var server = _options.Servers.Select(Base).FirstOrDefault(s => jobId.StartsWith(s.AbsoluteUri, StringComparison.OrdinalIgnoreCase));
+            var server = _options.Servers.Select(ImageGenerationHttp.WithTrailingSlash).FirstOrDefault(s => jobId.StartsWith(s.AbsoluteUri, StringComparison.OrdinalIgnoreCase));
             if (server is not null && promptId.Length > 0)
             {
                 return (server, promptId);
             }
         }
 
-        throw new ArgumentException($"'{jobId}' is not a job of this generator's ComfyUI servers: expected {Base(_options.Endpoint)}history/<prompt_id>.", nameof(jobId));
+        throw new ArgumentException($"'{jobId}' is not a job of this generator's ComfyUI servers: expected {ImageGenerationHttp.WithTrailingSlash(_options.Endpoint)}history/<prompt_id>.", nameof(jobId));
     }
 
-    private static Uri Base(Uri uri) => uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
 
     private static IEnumerable<JsonElement> Items(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var items) && items.ValueKind == JsonValueKind.Array ? items.EnumerateArray() : [];

@@ -116,7 +116,7 @@ public sealed class FalImageGenerator : JobImageGeneratorBase, IDisposable
 
         if (!_options.UseQueue)
         {
-            using var sync = Request(HttpMethod.Post, new Uri(Base(_options.SyncEndpoint), endpoint));
+            using var sync = Request(HttpMethod.Post, new Uri(ImageGenerationHttp.WithTrailingSlash(_options.SyncEndpoint), endpoint));
             sync.Content = content;
             using var response = await _transport.SendAsync(sync, endpoint, cancellationToken).ConfigureAwait(false);
             string requestId = response.Headers.TryGetValues("x-fal-request-id", out var ids) ? ids.First() : "sync-" + Guid.NewGuid().ToString("N");
@@ -126,7 +126,7 @@ public sealed class FalImageGenerator : JobImageGeneratorBase, IDisposable
         }
 
         var webhook = typed.WebhookUrl ?? _options.WebhookUrl;
-        var submitUrl = new Uri(Base(_options.Endpoint), endpoint + (webhook is null ? "" : "?fal_webhook=" + Uri.EscapeDataString(webhook.AbsoluteUri)));
+        var submitUrl = new Uri(ImageGenerationHttp.WithTrailingSlash(_options.Endpoint), endpoint + (webhook is null ? "" : "?fal_webhook=" + Uri.EscapeDataString(webhook.AbsoluteUri)));
         using var submit = Request(HttpMethod.Post, submitUrl);
         submit.Content = content;
         submit.Headers.TryAddWithoutValidation("X-Fal-Request-Timeout", ((long)Math.Ceiling(_options.MaxWait.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
@@ -341,7 +341,6 @@ public sealed class FalImageGenerator : JobImageGeneratorBase, IDisposable
         return new Uri(url.GetLeftPart(UriPartial.Path).TrimEnd('/'));
     }
 
-    private static Uri Base(Uri uri) => uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
 
     private HttpRequestMessage Request(HttpMethod method, Uri uri)
     {

@@ -266,7 +266,7 @@ public sealed class IdeogramImageGenerator : IImageGenerator, IDisposable
         return new HttpRequestMessage(HttpMethod.Post, new Uri(Base(), "generate")) { Content = content };
     }
 
-    private Uri Base() => _options.Endpoint.AbsoluteUri.EndsWith('/') ? _options.Endpoint : new Uri(_options.Endpoint.AbsoluteUri + "/");
+    private Uri Base() => ImageGenerationHttp.WithTrailingSlash(_options.Endpoint);
 }
 
 internal sealed class IdeogramErrorMapper(SecretRedactor redactor, TimeProvider timeProvider)

@@ -237,8 +237,7 @@ public sealed class LeonardoImageGenerator : JobImageGeneratorBase, IDisposable
 
     private HttpRequestMessage Request(HttpMethod method, string path)
     {
-        var baseUri = _options.Endpoint.AbsoluteUri.EndsWith('/') ? _options.Endpoint : new Uri(_options.Endpoint.AbsoluteUri + "/");
-        var message = new HttpRequestMessage(method, new Uri(baseUri, path));
+        var message = new HttpRequestMessage(method, new Uri(ImageGenerationHttp.WithTrailingSlash(_options.Endpoint), path));
         message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiKey);
         message.Headers.Accept.ParseAdd("application/json");
         return message;

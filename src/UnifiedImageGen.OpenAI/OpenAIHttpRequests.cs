@@ -38,8 +38,7 @@ internal static class OpenAIHttpRequests
 
     public static Uri Address(OpenAIImageGeneratorOptions options, string operation)
     {
-        string baseText = options.Endpoint.AbsoluteUri;
-        var baseUri = baseText.EndsWith('/') ? options.Endpoint : new Uri(baseText + "/");
+        var baseUri = ImageGenerationHttp.WithTrailingSlash(options.Endpoint);
         string path = options.DeploymentName is { } deployment
             ? $"openai/deployments/{Uri.EscapeDataString(deployment)}/images/{operation}"
             : $"images/{operation}";

@@ -260,9 +260,7 @@ public sealed class ReplicateImageGenerator : JobImageGeneratorBase, IDisposable
 
     private HttpRequestMessage Request(HttpMethod method, string path)
     {
-        string baseText = _options.Endpoint.AbsoluteUri;
-        var baseUri = baseText.EndsWith('/') ? _options.Endpoint : new Uri(baseText + "/");
-        var message = new HttpRequestMessage(method, new Uri(baseUri, path));
+        var message = new HttpRequestMessage(method, new Uri(ImageGenerationHttp.WithTrailingSlash(_options.Endpoint), path));
         message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiKey);
         message.Headers.Accept.ParseAdd("application/json");
         return message;

@@ -392,8 +392,7 @@ public sealed class StabilityAIImageGenerator : JobImageGeneratorBase, IDisposab
 
     private HttpRequestMessage Request(HttpMethod method, string path)
     {
-        string baseText = _options.Endpoint.AbsoluteUri;
-        var message = new HttpRequestMessage(method, new Uri(baseText.EndsWith('/') ? _options.Endpoint : new Uri(baseText + "/"), path));
+        var message = new HttpRequestMessage(method, new Uri(ImageGenerationHttp.WithTrailingSlash(_options.Endpoint), path));
         message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiKey);
         message.Headers.Accept.ParseAdd(_options.Accept);
         if (_options.ClientId is { } client)
