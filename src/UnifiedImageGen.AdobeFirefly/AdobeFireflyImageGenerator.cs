@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
 using UnifiedImageGen.Http;
 using UnifiedImageGen.Imaging;
 using UnifiedImageGen.Jobs;
@@ -290,95 +289,3 @@ public sealed class AdobeFireflyImageGenerator : JobImageGeneratorBase, IDisposa
     }
 
 }
-
-/// <summary>Firefly's error body <c>{"error_code","message"}</c>; content-policy codes become ContentPolicy.</summary>
-internal sealed class AdobeFireflyErrorMapper(SecretRedactor redactor, TimeProvider timeProvider)
-    : ProviderErrorMapper(AdobeFireflyImageGenerator.ProviderName, redactor, timeProvider)
-{
-    protected override ProviderError? ParseError(int statusCode, ReadOnlySpan<byte> body)
-    {
-        var error = base.ParseError(statusCode, body);
-        if (error is not null && !body.IsEmpty && body[0] == (byte)'{')
-        {
-            using var document = JsonDocument.Parse(body.ToArray());
-            if (document.RootElement.TryGetProperty("error_code", out var code) && code.ValueKind == JsonValueKind.String)
-            {
-                error = error with { Code = code.GetString() };
-            }
-        }
-
-        return error;
-    }
-}
-
-internal sealed class FireflyStarted
-{
-    [JsonPropertyName("jobId")]
-    public string? JobId { get; set; }
-
-    [JsonPropertyName("statusUrl")]
-    public string? StatusUrl { get; set; }
-
-    [JsonPropertyName("cancelUrl")]
-    public string? CancelUrl { get; set; }
-}
-
-internal sealed class FireflyStatus
-{
-    [JsonPropertyName("jobId")]
-    public string? JobId { get; set; }
-
-    [JsonPropertyName("status")]
-    public string? Status { get; set; }
-
-    [JsonPropertyName("progress")]
-    public double? Progress { get; set; }
-
-    [JsonPropertyName("result")]
-    public FireflyResult? Result { get; set; }
-
-    [JsonPropertyName("error_code")]
-    public string? ErrorCode { get; set; }
-
-    [JsonPropertyName("message")]
-    public string? Message { get; set; }
-}
-
-internal sealed class FireflyResult
-{
-    [JsonPropertyName("outputs")]
-    public List<FireflyOutput>? Outputs { get; set; }
-}
-
-internal sealed class FireflyOutput
-{
-    [JsonPropertyName("seed")]
-    public long? Seed { get; set; }
-
-    [JsonPropertyName("image")]
-    public FireflyImage? Image { get; set; }
-}
-
-internal sealed class FireflyImage
-{
-    [JsonPropertyName("url")]
-    public string? Url { get; set; }
-}
-
-internal sealed class FireflyUpload
-{
-    [JsonPropertyName("images")]
-    public List<FireflyUploaded>? Images { get; set; }
-}
-
-internal sealed class FireflyUploaded
-{
-    [JsonPropertyName("id")]
-    public string? Id { get; set; }
-}
-
-[JsonSerializable(typeof(FireflyStarted))]
-[JsonSerializable(typeof(FireflyStatus))]
-[JsonSerializable(typeof(FireflyUpload))]
-[JsonSerializable(typeof(JsonObject))]
-internal sealed partial class FireflyJsonContext : JsonSerializerContext;

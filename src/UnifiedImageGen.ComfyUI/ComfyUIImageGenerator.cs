@@ -5,7 +5,6 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
 using UnifiedImageGen.Http;
 using UnifiedImageGen.Imaging;
 using UnifiedImageGen.Jobs;
@@ -512,37 +511,3 @@ public sealed class ComfyUIImageGenerator : JobImageGeneratorBase, IDisposable
         }
     }
 }
-
-internal sealed record ComfyUIFile(string Filename, string Subfolder, string Type);
-
-internal sealed class ComfyUIOutputs
-{
-    public List<ComfyUIFile> Images { get; } = [];
-
-    public double? ExecutionSeconds { get; set; }
-}
-
-internal sealed class SocketMessage
-{
-    [JsonPropertyName("type")]
-    public string? Type { get; set; }
-
-    [JsonPropertyName("data")]
-    public SocketData? Data { get; set; }
-}
-
-internal sealed class SocketData
-{
-    [JsonPropertyName("prompt_id")]
-    public string? PromptId { get; set; }
-
-    [JsonPropertyName("value")]
-    public double? Value { get; set; }
-
-    [JsonPropertyName("max")]
-    public double? Max { get; set; }
-}
-
-[JsonSerializable(typeof(SocketMessage))]
-[JsonSerializable(typeof(JsonObject))]
-internal sealed partial class ComfyUIJsonContext : JsonSerializerContext;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
 using UnifiedImageGen.Http;
 using UnifiedImageGen.Imaging;
 using UnifiedImageGen.Providers;
@@ -268,47 +267,3 @@ public sealed class IdeogramImageGenerator : IImageGenerator, IDisposable
 
     private Uri Base() => ImageGenerationHttp.WithTrailingSlash(_options.Endpoint);
 }
-
-internal sealed class IdeogramErrorMapper(SecretRedactor redactor, TimeProvider timeProvider)
-    : ProviderErrorMapper(IdeogramImageGenerator.ProviderName, redactor, timeProvider)
-{
-    // 422 is Ideogram's prompt safety check ("Prompt provided failed safety check ...").
-    protected override ImageGenerationErrorKind Classify(int statusCode, ProviderError error) =>
-        statusCode == 422 && error.Message?.Contains("safety", StringComparison.OrdinalIgnoreCase) == true
-            ? ImageGenerationErrorKind.ContentPolicy
-            : base.Classify(statusCode, error);
-}
-
-internal sealed class IdeogramResponse
-{
-    [JsonPropertyName("created")]
-    public string? Created { get; set; }
-
-    [JsonPropertyName("data")]
-    public List<IdeogramImage>? Data { get; set; }
-}
-
-internal sealed class IdeogramImage
-{
-    [JsonPropertyName("url")]
-    public string? Url { get; set; }
-
-    [JsonPropertyName("prompt")]
-    public string? Prompt { get; set; }
-
-    [JsonPropertyName("resolution")]
-    public string? Resolution { get; set; }
-
-    [JsonPropertyName("is_image_safe")]
-    public bool? IsImageSafe { get; set; }
-
-    [JsonPropertyName("seed")]
-    public long? Seed { get; set; }
-
-    [JsonPropertyName("style_type")]
-    public string? StyleType { get; set; }
-}
-
-[JsonSerializable(typeof(IdeogramResponse))]
-[JsonSerializable(typeof(JsonObject))]
-internal sealed partial class IdeogramJsonContext : JsonSerializerContext;
