@@ -93,7 +93,8 @@ public sealed class ImageGenerationBuilder
             .ConfigurePrimaryHttpMessageHandler(ImageGenerationHttp.CreatePrimaryHandler)
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan) // the primary handler recycles connections itself
             .AddHttpMessageHandler(() => new UserAgentHandler(name))
-            .AddHttpMessageHandler(sp => new ImageGenerationResilienceHandler(name, sp.GetRequiredKeyedService<ResiliencePipeline<HttpResponseMessage>>(name)));
+            .AddHttpMessageHandler(sp => new ImageGenerationResilienceHandler(name, sp.GetRequiredKeyedService<ResiliencePipeline<HttpResponseMessage>>(name)))
+            .AddHttpMessageHandler(sp => new HttpLoggingHandler(name, (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger("UnifiedImageGen.Providers." + name), sp.GetService<TimeProvider>() ?? TimeProvider.System));
         configureHttpClient?.Invoke(http);
 
         string downloadClientName = clientName + ".Downloads";
