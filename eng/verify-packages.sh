@@ -93,7 +93,9 @@ dotnet publish eng/trim-smoke/TrimSmoke.csproj -c Release -r linux-x64 -o "$work
 # The imagegen tool installs from the feed and runs offline.
 if ls "$feed"/UnifiedImageGen.Cli.*.nupkg >/dev/null 2>&1; then
   dotnet tool install UnifiedImageGen.Cli --version "$version" --tool-path "$work/tools" --add-source "$feed" >/dev/null
-  (cd "$work" && env -u OPENAI_API_KEY "$work/tools/imagegen" providers >/dev/null)
-  echo "imagegen tool: installed from the local feed and ran"
+  (cd "$work" && "$work/tools/imagegen" providers --plain >/dev/null)
+  (cd "$work" && IMAGEGEN_LEDGER="$work/ledger.json" "$work/tools/imagegen" generate "a tool smoke test" --provider placeholder --size 64x64 --out "$work/tool.png" --plain >/dev/null)
+  head -c 8 "$work/tool.png" | od -An -tx1 | grep -q "89 50 4e 47 0d 0a 1a 0a" || { echo "imagegen did not write a PNG"; exit 1; }
+  echo "imagegen tool: installed from the local feed, listed providers and wrote a PNG offline"
 fi
 echo "packages verified"
