@@ -104,7 +104,7 @@ public class CapabilityTableTests
         return names.Select(name => provider.GetRequiredKeyedService<IImageGenerator>(name).Metadata).ToArray();
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
