@@ -94,18 +94,8 @@ internal sealed class JsonFileCostLedger : ICostLedger
     }
 
     /// <inheritdoc/>
-    public async ValueTask<IReadOnlyList<CostTotal>> GetTotalsAsync(CostQuery query, CostGrouping groupBy, CancellationToken cancellationToken = default)
-    {
-        var entries = await GetEntriesAsync(query, cancellationToken).ConfigureAwait(false);
-        return entries.Where(e => e.Status == CostEntryStatus.Settled)
-            .GroupBy(e => (
-                Provider: groupBy.HasFlag(CostGrouping.Provider) ? e.Provider : null,
-                Model: groupBy.HasFlag(CostGrouping.Model) ? e.Model : null,
-                User: groupBy.HasFlag(CostGrouping.User) ? e.User ?? "" : null,
-                Day: groupBy.HasFlag(CostGrouping.Day) ? DateOnly.FromDateTime(e.Timestamp.UtcDateTime) : (DateOnly?)null))
-            .Select(g => new CostTotal(g.Key.Provider, g.Key.Model, g.Key.User, g.Key.Day, g.Count(), g.Sum(e => e.Images), g.Sum(e => e.EstimatedUsd), g.Sum(e => e.ActualUsd ?? e.EstimatedUsd)))
-            .ToArray();
-    }
+    public async ValueTask<IReadOnlyList<CostTotal>> GetTotalsAsync(CostQuery query, CostGrouping groupBy, CancellationToken cancellationToken = default) =>
+        CostTotal.Aggregate(await GetEntriesAsync(query, cancellationToken).ConfigureAwait(false), groupBy);
 
     /// <summary>Runs <paramref name="change"/> over the entries under an exclusive lock; writes them back when it returns true.</summary>
     private async Task UpdateAsync(Func<List<CostEntry>, bool> change, CancellationToken cancellationToken)

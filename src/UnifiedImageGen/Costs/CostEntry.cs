@@ -113,7 +113,28 @@ public sealed record CostQuery
 /// <param name="Images">Images delivered.</param>
 /// <param name="EstimatedUsd">The sum of estimates.</param>
 /// <param name="ActualUsd">The sum of actual costs.</param>
-public sealed record CostTotal(string? Provider, string? Model, string? User, DateOnly? Day, int Calls, int Images, decimal EstimatedUsd, decimal ActualUsd);
+public sealed record CostTotal(string? Provider, string? Model, string? User, DateOnly? Day, int Calls, int Images, decimal EstimatedUsd, decimal ActualUsd)
+{
+    /// <summary>
+    /// Totals the settled entries by the chosen keys, largest actual cost first: what a ledger's
+    /// <see cref="ICostLedger.GetTotalsAsync"/> returns, for ledgers that hold their entries in memory or read them back.
+    /// </summary>
+    /// <param name="entries">The entries (reservations and releases are skipped).</param>
+    /// <param name="groupBy">How to group.</param>
+    public static IReadOnlyList<CostTotal> Aggregate(IEnumerable<CostEntry> entries, CostGrouping groupBy)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        return entries.Where(e => e.Status == CostEntryStatus.Settled)
+            .GroupBy(e => (
+                Provider: groupBy.HasFlag(CostGrouping.Provider) ? e.Provider : null,
+                Model: groupBy.HasFlag(CostGrouping.Model) ? e.Model : null,
+                User: groupBy.HasFlag(CostGrouping.User) ? e.User ?? "" : null,
+                Day: groupBy.HasFlag(CostGrouping.Day) ? DateOnly.FromDateTime(e.Timestamp.UtcDateTime) : (DateOnly?)null))
+            .Select(g => new CostTotal(g.Key.Provider, g.Key.Model, g.Key.User, g.Key.Day, g.Count(), g.Sum(e => e.Images), g.Sum(e => e.EstimatedUsd), g.Sum(e => e.ActualUsd ?? e.EstimatedUsd)))
+            .OrderByDescending(t => t.ActualUsd)
+            .ToArray();
+    }
+}
 
 /// <summary>The outcome of <see cref="ICostLedger.TryReserveAsync"/>.</summary>
 /// <param name="Reserved">Whether the estimate fits every budget and is now held.</param>
