@@ -69,7 +69,7 @@ public sealed class AdobeFireflyImageGenerator : JobImageGeneratorBase, IDisposa
     {
         using var message = await RequestAsync(HttpMethod.Get, FireflyUrl(jobId), null, cancellationToken).ConfigureAwait(false);
         var status = await _transport.SendJsonAsync(message, FireflyJsonContext.Default.FireflyStatus, null, cancellationToken).ConfigureAwait(false);
-        return ToJob(jobId, status);
+        return ToJob(jobId, status, _transport.ErrorMapper.Redactor);
     }
 
     /// <inheritdoc/>
@@ -123,7 +123,7 @@ public sealed class AdobeFireflyImageGenerator : JobImageGeneratorBase, IDisposa
 
         if (applied.Seed is { } seed)
         {
-            body["seeds"] = new JsonArray([.. Enumerable.Range(0, applied.Count).Select(i => (JsonNode)(seed + i))]);
+            body["seeds"] = new JsonArray([.. Enumerable.Range(0, applied.Count).Select(i => (JsonNode)(unchecked(seed + i) & long.MaxValue))]);
         }
 
         if (typed.VisualIntensity is { } intensity)
@@ -191,7 +191,7 @@ public sealed class AdobeFireflyImageGenerator : JobImageGeneratorBase, IDisposa
 
         var images = await Task.WhenAll(outputs.Select(async output =>
         {
-            var image = await _transport.Downloader.DownloadAsync(new Uri(output.Image!.Url!), cancellationToken).ConfigureAwait(false);
+            var image = await _transport.Downloader.DownloadAsync(output.Image!.Url!, cancellationToken).ConfigureAwait(false);
             var size = ImageHeader.TryReadSize(image.Data, out var read) ? read : (ImageSize?)null;
             return new GeneratedImage { Data = image.Data, MediaType = image.MediaType, Width = size?.Width, Height = size?.Height, Seed = output.Seed, SourceUri = image.SourceUri };
         })).ConfigureAwait(false);
@@ -207,7 +207,7 @@ public sealed class AdobeFireflyImageGenerator : JobImageGeneratorBase, IDisposa
         };
     }
 
-    private static ImageJob ToJob(string jobId, FireflyStatus status)
+    private static ImageJob ToJob(string jobId, FireflyStatus status, SecretRedactor redactor)
     {
         var state = status.Status?.ToLowerInvariant() switch
         {
@@ -227,9 +227,9 @@ public sealed class AdobeFireflyImageGenerator : JobImageGeneratorBase, IDisposa
             Status = state,
             Progress = state == ImageJobStatus.Succeeded ? 1 : status.Progress is { } p ? Math.Clamp(p / 100, 0, 1) : null,
             Error = state == ImageJobStatus.Failed
-                ? new ImageGenerationException(refused ? ImageGenerationErrorKind.ContentPolicy : ImageGenerationErrorKind.ProviderUnavailable, $"The Firefly job failed: {SecretRedactor.Default.Redact(reason ?? "no reason given")}") { Provider = ProviderName, ProviderRequestId = status.JobId ?? jobId, ProviderErrorCode = status.ErrorCode }
+                ? new ImageGenerationException(refused ? ImageGenerationErrorKind.ContentPolicy : ImageGenerationErrorKind.ProviderUnavailable, $"The Firefly job failed: {redactor.Redact(reason ?? "no reason given")}") { Provider = ProviderName, ProviderRequestId = status.JobId ?? jobId, ProviderErrorCode = redactor.Redact(status.ErrorCode) }
                 : null,
-            OutputUris = status.Result?.Outputs?.Where(o => o.Image?.Url is not null).Select(o => new Uri(o.Image!.Url!)).ToArray() ?? [],
+            OutputUris = status.Result?.Outputs?.Where(o => o.Image?.Url is not null).Select(o => Uri.TryCreate(o.Image!.Url, UriKind.Absolute, out var url) ? url : null).OfType<Uri>().ToArray() ?? [],
             RawRepresentation = status,
         };
     }

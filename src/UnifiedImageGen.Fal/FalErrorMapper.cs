@@ -12,16 +12,16 @@ internal sealed class FalErrorMapper(SecretRedactor redactor, TimeProvider timeP
     protected override IReadOnlyList<string> RequestIdHeaders { get; } = ["x-fal-request-id", "x-request-id"];
 
     /// <summary>The error of a completed request that failed at the model.</summary>
-    public static ImageGenerationException ModelFailure(string? error, string? errorType, string? model, string jobId)
+    public static ImageGenerationException ModelFailure(string? error, string? errorType, string? model, string jobId, SecretRedactor? redactor = null)
     {
         string text = (errorType is null ? "" : errorType + ": ") + (error ?? "the request failed without an error message");
         bool refused = ContainsAny(text, "nsfw", "content", "safety", "policy");
-        return new ImageGenerationException(refused ? ImageGenerationErrorKind.ContentPolicy : ImageGenerationErrorKind.ProviderUnavailable, $"The fal request failed: {SecretRedactor.Default.Redact(text)}")
+        return new ImageGenerationException(refused ? ImageGenerationErrorKind.ContentPolicy : ImageGenerationErrorKind.ProviderUnavailable, $"The fal request failed: {(redactor ?? SecretRedactor.Default).Redact(text)}")
         {
             Provider = FalImageGenerator.ProviderName,
             Model = model,
             ProviderRequestId = jobId,
-            ProviderErrorCode = errorType,
+            ProviderErrorCode = (redactor ?? SecretRedactor.Default).Redact(errorType),
         };
     }
 

@@ -75,7 +75,7 @@ public sealed class FalImageGenerator : JobImageGeneratorBase, IDisposable
         var responseUrl = QueueUrl(jobId);
         using var message = Request(HttpMethod.Get, new Uri(responseUrl.AbsoluteUri + "/status?logs=1"));
         var status = await _transport.SendJsonAsync(message, FalJsonContext.Default.QueueStatus, null, cancellationToken).ConfigureAwait(false);
-        return ToJob(jobId, status);
+        return ToJob(jobId, status, _transport.ErrorMapper.Redactor);
     }
 
     /// <inheritdoc/>
@@ -106,6 +106,8 @@ public sealed class FalImageGenerator : JobImageGeneratorBase, IDisposable
         string endpoint = request.Model ?? Metadata.DefaultModel;
         var descriptor = Metadata.GetModel(endpoint);
         var validation = ImageRequestValidator.Validate(request with { Model = endpoint }, descriptor, _options.UnsupportedSettingBehavior, ProviderName);
+        OnHost(_options.Endpoint, endpoint);
+        OnHost(_options.SyncEndpoint, endpoint);
         var (typed, json) = ProviderOptionsReader.Read<FalRequestOptions>(request, ProviderName);
         typed ??= new FalRequestOptions();
         var warnings = validation.Warnings.ToList();
@@ -161,7 +163,7 @@ public sealed class FalImageGenerator : JobImageGeneratorBase, IDisposable
         return await ToResultAsync(output, model, job.Id, cancellationToken).ConfigureAwait(false);
     }
 
-    internal static ImageJob ToJob(string jobId, QueueStatus status)
+    internal static ImageJob ToJob(string jobId, QueueStatus status, SecretRedactor? redactor = null)
     {
         var logs = status.Logs?.Where(l => l.Message is not null).Select(l => l.Message!).ToArray() ?? [];
         bool failed = status.Status == "COMPLETED" && (status.Error is not null || status.ErrorType is not null);
@@ -182,7 +184,7 @@ public sealed class FalImageGenerator : JobImageGeneratorBase, IDisposable
             QueuePosition = status.QueuePosition,
             Logs = logs,
             Progress = state == ImageJobStatus.Succeeded ? 1 : LogProgress.Parse(string.Join('\n', logs)),
-            Error = failed ? FalErrorMapper.ModelFailure(status.Error, status.ErrorType, null, jobId) : null,
+            Error = failed ? FalErrorMapper.ModelFailure(status.Error, status.ErrorType, null, jobId, redactor) : null,
         };
     }
 
@@ -205,7 +207,7 @@ public sealed class FalImageGenerator : JobImageGeneratorBase, IDisposable
             }
             else
             {
-                var downloaded = await _transport.Downloader.DownloadAsync(new Uri(entry.Url), cancellationToken).ConfigureAwait(false);
+                var downloaded = await _transport.Downloader.DownloadAsync(entry.Url, cancellationToken).ConfigureAwait(false);
                 (data, mediaType, source) = (downloaded.Data, downloaded.MediaType, downloaded.SourceUri);
             }
 
@@ -238,7 +240,7 @@ public sealed class FalImageGenerator : JobImageGeneratorBase, IDisposable
     }
 
     internal static IReadOnlyList<Uri> Urls(FluxOutput output) =>
-        output.Images?.Where(i => i.Url is not null && !i.Url.StartsWith("data:", StringComparison.OrdinalIgnoreCase)).Select(i => new Uri(i.Url!)).ToArray() ?? [];
+        output.Images?.Where(i => i.Url is not null && !i.Url.StartsWith("data:", StringComparison.OrdinalIgnoreCase)).Select(i => Uri.TryCreate(i.Url, UriKind.Absolute, out var url) ? url : null).OfType<Uri>().ToArray() ?? [];
 
     private JsonObject BuildInput(ImageModelDescriptor model, ImageGenerationRequest request, AspectRatio? requestedRatio, FalRequestOptions options, JsonObject? json, List<ImageGenerationWarning> warnings)
     {
@@ -326,6 +328,15 @@ public sealed class FalImageGenerator : JobImageGeneratorBase, IDisposable
         ProviderOptionsReader.Merge(input, options.Input, ProviderName, Reserved);
         ProviderOptionsReader.Merge(input, json, ProviderName, Reserved);
         return input;
+    }
+
+    // An endpoint id such as "https://evil.example/x" or "//evil.example/x" would resolve to another host and carry our key there.
+    private static void OnHost(Uri baseUri, string endpoint)
+    {
+        if (!Uri.TryCreate(ImageGenerationHttp.WithTrailingSlash(baseUri), endpoint, out var url) || !string.Equals(url.Authority, baseUri.Authority, StringComparison.OrdinalIgnoreCase) || endpoint.Contains('?') || endpoint.Contains('#'))
+        {
+            throw new ArgumentException($"request.Model '{endpoint}' is not a fal endpoint id such as 'fal-ai/flux/dev'.", "request");
+        }
     }
 
     // A job id is fal's response URL. Only URLs on the queue host are accepted, so a forged id cannot send our key elsewhere.

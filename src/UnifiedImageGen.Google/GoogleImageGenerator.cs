@@ -21,6 +21,9 @@ public sealed class GoogleImageGenerator : IImageGenerator, IDisposable
     /// <summary>The provider name, <c>"google"</c>.</summary>
     public const string ProviderName = "google";
 
+    // Members the SDK sets itself; a JsonObject in ProviderOptions (merged into the top level of the body) may not set them.
+    private static readonly string[] Reserved = ["contents", "instances", "prompt", "model"];
+
     private readonly GoogleImageGeneratorOptions _options;
     private readonly ProviderTransport _transport;
     private readonly IDisposable[] _owned;
@@ -70,8 +73,13 @@ public sealed class GoogleImageGenerator : IImageGenerator, IDisposable
         string model = request.Model ?? Metadata.DefaultModel;
         var descriptor = Metadata.GetModel(model);
         var validation = ImageRequestValidator.Validate(request with { Model = model }, descriptor, _options.UnsupportedSettingBehavior, ProviderName);
-        var (typed, _) = ProviderOptionsReader.Read<GoogleRequestOptions>(request, ProviderName);
+        var (typed, json) = ProviderOptionsReader.Read<GoogleRequestOptions>(request, ProviderName);
         typed ??= new GoogleRequestOptions();
+        if (json is not null)
+        {
+            ProviderOptionsReader.ThrowIfReserved(json, ProviderName, Reserved);
+        }
+
         if (GoogleModels.IsImagen(model) && !_options.UsesVertex && !_options.AllowGeminiApiImagen)
         {
             throw new ImageGenerationException(ImageGenerationErrorKind.ModelNotFound, $"Imagen ({model}) was retired from the Gemini API in 2026. Use a Gemini image model ({GoogleModels.Gemini25FlashImage}), Imagen on Vertex AI (set VertexProject), or set AllowGeminiApiImagen if your project still has access.")
@@ -85,7 +93,7 @@ public sealed class GoogleImageGenerator : IImageGenerator, IDisposable
             validation.Request,
             descriptor.MaxImagesPerCall,
             // The size asked for picks Gemini 3's 1K/2K/4K class, though validation turned it into a ratio.
-            (part, ct) => GoogleModels.IsImagen(model) ? PredictAsync(part, typed, validation.Warnings, ct) : GenerateContentAsync(part, typed, request.Size, validation.Warnings, ct),
+            (part, ct) => GoogleModels.IsImagen(model) ? PredictAsync(part, typed, json, validation.Warnings, ct) : GenerateContentAsync(part, typed, json, request.Size, validation.Warnings, ct),
             _transport.TimeProvider,
             cancellationToken: cancellationToken);
     }
@@ -106,7 +114,7 @@ public sealed class GoogleImageGenerator : IImageGenerator, IDisposable
         }
     }
 
-    private async Task<ImageGenerationResult> GenerateContentAsync(ImageGenerationRequest request, GoogleRequestOptions options, ImageSize? requestedSize, IReadOnlyList<ImageGenerationWarning> warnings, CancellationToken cancellationToken)
+    private async Task<ImageGenerationResult> GenerateContentAsync(ImageGenerationRequest request, GoogleRequestOptions options, JsonObject? json, ImageSize? requestedSize, IReadOnlyList<ImageGenerationWarning> warnings, CancellationToken cancellationToken)
     {
         long started = _transport.TimeProvider.GetTimestamp();
         string model = request.Model!;
@@ -139,8 +147,9 @@ public sealed class GoogleImageGenerator : IImageGenerator, IDisposable
             },
         };
 
+        ProviderOptionsReader.Merge(body, json, ProviderName, Reserved);
         using var buffer = await PostAsync(model, "generateContent", body, cancellationToken).ConfigureAwait(false);
-        using var document = JsonDocument.Parse(buffer.Memory);
+        using var document = Parse(buffer, model);
         var root = document.RootElement;
         if (root.TryGetProperty("promptFeedback", out var feedback) && feedback.TryGetProperty("blockReason", out var blocked))
         {
@@ -162,7 +171,7 @@ public sealed class GoogleImageGenerator : IImageGenerator, IDisposable
             {
                 if ((part.TryGetProperty("inlineData", out var inline) || part.TryGetProperty("inline_data", out inline)) && inline.TryGetProperty("data", out var data))
                 {
-                    images.Add(Image(data.GetBytesFromBase64(), null));
+                    images.Add(Image(Decode(data, model), null));
                 }
                 else if (part.TryGetProperty("text", out var said) && said.GetString() is { Length: > 0 } line)
                 {
@@ -185,7 +194,7 @@ public sealed class GoogleImageGenerator : IImageGenerator, IDisposable
         return Result(model, request, images, warnings, usage, started, string.Join("\n", text));
     }
 
-    private async Task<ImageGenerationResult> PredictAsync(ImageGenerationRequest request, GoogleRequestOptions options, IReadOnlyList<ImageGenerationWarning> warnings, CancellationToken cancellationToken)
+    private async Task<ImageGenerationResult> PredictAsync(ImageGenerationRequest request, GoogleRequestOptions options, JsonObject? json, IReadOnlyList<ImageGenerationWarning> warnings, CancellationToken cancellationToken)
     {
         long started = _transport.TimeProvider.GetTimestamp();
         string model = request.Model!;
@@ -238,15 +247,16 @@ public sealed class GoogleImageGenerator : IImageGenerator, IDisposable
         }
 
         var body = new JsonObject { ["instances"] = new JsonArray(new JsonObject { ["prompt"] = request.Prompt }), ["parameters"] = parameters };
+        ProviderOptionsReader.Merge(body, json, ProviderName, Reserved);
         using var buffer = await PostAsync(model, "predict", body, cancellationToken).ConfigureAwait(false);
-        using var document = JsonDocument.Parse(buffer.Memory);
+        using var document = Parse(buffer, model);
         var images = new List<GeneratedImage>();
         var reasons = new List<string>();
         foreach (var prediction in Array(document.RootElement, "predictions"))
         {
             if (prediction.TryGetProperty("bytesBase64Encoded", out var data))
             {
-                images.Add(Image(data.GetBytesFromBase64(), prediction.TryGetProperty("prompt", out var enhanced) ? enhanced.GetString() : null));
+                images.Add(Image(Decode(data, model), prediction.TryGetProperty("prompt", out var enhanced) ? enhanced.GetString() : null));
             }
             else if (prediction.TryGetProperty("raiFilteredReason", out var reason) && reason.GetString() is { } why)
             {
@@ -306,6 +316,31 @@ public sealed class GoogleImageGenerator : IImageGenerator, IDisposable
         {
             using var response = await _transport.SendAsync(message, model, cancellationToken).ConfigureAwait(false);
             return await _transport.ReadBodyAsync(response, 256L * 1024 * 1024, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // A body cut off, or a proxy's HTML page, is an unexpected answer, not a parser exception.
+    private static JsonDocument Parse(PooledBuffer buffer, string model)
+    {
+        try
+        {
+            return JsonDocument.Parse(buffer.Memory);
+        }
+        catch (JsonException ex)
+        {
+            throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, "Google answered with JSON this SDK could not read.", ex) { Provider = ProviderName, Model = model };
+        }
+    }
+
+    private static byte[] Decode(JsonElement data, string model)
+    {
+        try
+        {
+            return data.GetBytesFromBase64();
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidOperationException)
+        {
+            throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, "Google answered with image data that is not valid base64.", ex) { Provider = ProviderName, Model = model };
         }
     }
 

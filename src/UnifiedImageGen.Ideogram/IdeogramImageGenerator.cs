@@ -66,6 +66,11 @@ public sealed class IdeogramImageGenerator : IImageGenerator, IDisposable
     public Task<ImageGenerationResult> GenerateAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
     {
         ImageRequestValidator.ValidateArguments(request);
+        if (request.Seed is > int.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), request.Seed, $"request.Seed must be between 0 and {int.MaxValue} for Ideogram; it is {request.Seed}.");
+        }
+
         string model = request.Model ?? Metadata.DefaultModel;
         var descriptor = Metadata.GetModel(model);
         var validation = ImageRequestValidator.Validate(request with { Model = model }, descriptor, _options.UnsupportedSettingBehavior, ProviderName);
@@ -155,7 +160,7 @@ public sealed class IdeogramImageGenerator : IImageGenerator, IDisposable
             };
         }
 
-        var image = await _transport.Downloader.DownloadAsync(new Uri(entry.Url), cancellationToken).ConfigureAwait(false);
+        var image = await _transport.Downloader.DownloadAsync(entry.Url, cancellationToken).ConfigureAwait(false);
         var size = ImageHeader.TryReadSize(image.Data, out var read) ? read : ImageSize.TryParse(entry.Resolution, null, out var declared) ? declared : (ImageSize?)null;
         return new GeneratedImage { Data = image.Data, MediaType = image.MediaType, Width = size?.Width, Height = size?.Height, Seed = entry.Seed, RevisedPrompt = revised, ContentFlagged = false, SourceUri = image.SourceUri };
     }
@@ -235,7 +240,9 @@ public sealed class IdeogramImageGenerator : IImageGenerator, IDisposable
         };
         if (request.AspectRatio is { } ratio)
         {
-            imageRequest["aspect_ratio"] = IdeogramModels.LegacyRatios.First(r => r.Ratio == ratio).Name;
+            // An unknown model id gets no ratio snapping from validation: send the nearest legacy ratio.
+            var nearest = ratio.Nearest(IdeogramModels.LegacyRatios.Select(r => r.Ratio));
+            imageRequest["aspect_ratio"] = IdeogramModels.LegacyRatios.First(r => r.Ratio == nearest).Name;
         }
 
         if (request.Seed is { } seed)

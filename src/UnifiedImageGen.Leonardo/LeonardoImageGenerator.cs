@@ -108,7 +108,7 @@ public sealed class LeonardoImageGenerator : JobImageGeneratorBase, IDisposable
             Model = generation.ModelId,
             Progress = status == ImageJobStatus.Succeeded ? 1 : null,
             Error = status == ImageJobStatus.Failed ? new ImageGenerationException(ImageGenerationErrorKind.ProviderUnavailable, $"The Leonardo generation {id} failed.") { Provider = ProviderName, ProviderRequestId = id } : null,
-            OutputUris = generation.Images?.Where(i => i.Url is not null).Select(i => new Uri(i.Url!)).ToArray() ?? [],
+            OutputUris = generation.Images?.Where(i => i.Url is not null).Select(i => Uri.TryCreate(i.Url, UriKind.Absolute, out var url) ? url : null).OfType<Uri>().ToArray() ?? [],
             RawRepresentation = generation,
         };
     }
@@ -198,7 +198,7 @@ public sealed class LeonardoImageGenerator : JobImageGeneratorBase, IDisposable
 
         var images = await Task.WhenAll(entries.Select(async entry =>
         {
-            var image = await _transport.Downloader.DownloadAsync(new Uri(entry.Url!), cancellationToken).ConfigureAwait(false);
+            var image = await _transport.Downloader.DownloadAsync(entry.Url!, cancellationToken).ConfigureAwait(false);
             var size = ImageHeader.TryReadSize(image.Data, out var read) ? read : (ImageSize?)null;
             return new GeneratedImage
             {

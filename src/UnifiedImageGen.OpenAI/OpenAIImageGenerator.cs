@@ -267,7 +267,7 @@ public sealed class OpenAIImageGenerator : IImageGenerator, IStreamingImageGener
         // URL results (DALL-E with response_format=url, compatible hosts) expire: download them all now.
         var images = await Task.WhenAll(body.Data.Select(async data => data.Bytes is not null
             ? ToImage(data, downloaded: null)
-            : ToImage(data, await _transport.Downloader.DownloadAsync(new Uri(data.Url!), cancellationToken).ConfigureAwait(false)))).ConfigureAwait(false);
+            : ToImage(data, await _transport.Downloader.DownloadAsync(data.Url!, cancellationToken).ConfigureAwait(false)))).ConfigureAwait(false);
         return BuildResult(plan, part, images, body.Usage, requestId, started, Info(body));
     }
 

@@ -89,6 +89,7 @@ public sealed class ImageGenerationBuilder
         AddResilience(name);
         string clientName = "UnifiedImageGen." + name;
         var http = Services.AddHttpClient(clientName)
+            .RemoveAllLoggers() // HttpLoggingHandler below logs each exchange without query strings or exception texts (which can hold keys)
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(ImageGenerationHttp.CreatePrimaryHandler)
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan) // the primary handler recycles connections itself
@@ -99,6 +100,7 @@ public sealed class ImageGenerationBuilder
 
         string downloadClientName = clientName + ".Downloads";
         Services.AddHttpClient(downloadClientName)
+            .RemoveAllLoggers()
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(sp => ImageDownloader.CreateGuardedHandler(sp.GetRequiredService<IOptionsMonitor<TOptions>>().Get(name).Download))
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);

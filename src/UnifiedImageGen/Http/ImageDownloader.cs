@@ -106,6 +106,19 @@ public sealed class ImageDownloader
         }
     }
 
+    /// <summary>Downloads an image from a URL a provider answered with as text (which may be no URL at all).</summary>
+    /// <param name="url">The provider's image URL.</param>
+    /// <param name="cancellationToken">Cancels the download.</param>
+    /// <returns>The bytes and their media type.</returns>
+    /// <exception cref="ImageGenerationException">Kind <see cref="ImageGenerationErrorKind.UnexpectedResponse"/>: the text is not an absolute URL; otherwise as <see cref="DownloadAsync(Uri, CancellationToken)"/>.</exception>
+    public Task<DownloadedImage> DownloadAsync(string url, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        return Uri.TryCreate(url, UriKind.Absolute, out var uri)
+            ? DownloadAsync(uri, cancellationToken)
+            : Task.FromException<DownloadedImage>(Fail(ImageGenerationErrorKind.UnexpectedResponse, "The provider returned an image URL that is not an absolute URL."));
+    }
+
     /// <summary>
     /// Refuses URLs this downloader must not fetch: not https (unless the host is allowed), credentials in the URL,
     /// or a literal loopback, private, link-local or unspecified address (unless allowed).

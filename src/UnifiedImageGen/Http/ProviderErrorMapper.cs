@@ -105,6 +105,9 @@ public class ProviderErrorMapper
             }
         }
 
+        // Codes and request ids are the provider's text too: a body or header that echoes the key must not carry it out.
+        error = error with { Code = Redactor.Redact(error.Code), Type = Redactor.Redact(error.Type) };
+        requestId = Redactor.Redact(requestId);
         string bodyText = body.IsEmpty ? "" : Redactor.Redact(Encoding.UTF8.GetString(body[..Math.Min(body.Length, MaxBodyBytes)]))!;
         return new ImageGenerationException(kind, BuildMessage(statusCode, kind, error, retryAfter, model))
         {

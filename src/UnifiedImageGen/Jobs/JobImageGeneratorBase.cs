@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using UnifiedImageGen.Providers;
+using UnifiedImageGen.Validation;
 
 namespace UnifiedImageGen.Jobs;
 
@@ -38,7 +39,8 @@ public abstract class JobImageGeneratorBase : IImageJobGenerator
     /// <inheritdoc/>
     public Task<ImageGenerationResult> GenerateAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
+        // Argument rules first: a Count out of range must not be split into many valid calls.
+        ImageRequestValidator.ValidateArguments(request);
         var model = Metadata.GetModel(request.Model);
         return ImageBatch.RunAsync(request, model.MaxImagesPerCall, StartAndWaitAsync, TimeProvider, cancellationToken: cancellationToken);
     }

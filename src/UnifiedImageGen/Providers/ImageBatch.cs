@@ -51,7 +51,7 @@ public static class ImageBatch
             try
             {
                 // Each call gets its own seed so a seeded batch does not repeat one image.
-                var part = request with { Count = share, Seed = request.Seed + (index * maxImagesPerCall) };
+                var part = request with { Count = share, Seed = unchecked(request.Seed + (index * maxImagesPerCall)) & long.MaxValue };
                 return (Result: await call(part, cancellationToken).ConfigureAwait(false), Error: (ImageGenerationException?)null, Share: share);
             }
             catch (ImageGenerationException ex)

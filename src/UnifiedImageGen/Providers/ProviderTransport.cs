@@ -67,9 +67,12 @@ public sealed class ProviderTransport
                 IsTransient = true,
             };
         }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new ImageGenerationException(ImageGenerationErrorKind.Timeout, $"{ProviderName} did not answer before the HTTP client's timeout ({HttpClient.Timeout.TotalSeconds:0} s). Raise HttpClient.Timeout for slow models.", ex)
+            // No inner exception, as above: its text can hold the URL.
+            throw new ImageGenerationException(ImageGenerationErrorKind.Timeout, HttpClient.Timeout == Timeout.InfiniteTimeSpan
+                ? $"{ProviderName} did not answer before a timeout in the HTTP handler chain canceled the request."
+                : $"{ProviderName} did not answer before the HTTP client's timeout ({HttpClient.Timeout.TotalSeconds:0} s). Raise HttpClient.Timeout for slow models.")
             {
                 Provider = ProviderName,
                 Model = model,

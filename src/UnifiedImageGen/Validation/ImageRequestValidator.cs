@@ -136,6 +136,11 @@ public static class ImageRequestValidator
             }
         }
 
+        if (request.Mask?.Size is { } maskSize && request.InputImages[0].Size is { } imageSize && maskSize != imageSize)
+        {
+            throw context.Invalid($"request.Mask is {maskSize} but the first input image is {imageSize}; a mask must be the same size as the image it masks.");
+        }
+
         var adjusted = request;
         if (request.NegativePrompt is not null && !model.Supports(ImageCapabilities.NegativePrompt))
         {

@@ -1,0 +1,20 @@
+namespace UnifiedImageGen.Emulator.Faults;
+
+/// <summary>The kinds of exchange a provider has; faults and counts are kept per provider and operation.</summary>
+public enum EmulatedOperation
+{
+    /// <summary>The billable request that starts work (a generation, a prediction, a queue submit).</summary>
+    Submit,
+
+    /// <summary>A job status read.</summary>
+    Poll,
+
+    /// <summary>A finished job's result read (fal's response URL).</summary>
+    Result,
+
+    /// <summary>A job cancel.</summary>
+    Cancel,
+
+    /// <summary>An image download from a URL the emulator handed out.</summary>
+    Download,
+}

@@ -1,0 +1,88 @@
+using UnifiedImageGen.Costs;
+using UnifiedImageGen.Emulator.Images;
+using UnifiedImageGen.Emulator.Providers.BlackForestLabs;
+using UnifiedImageGen.Placeholder;
+using UnifiedImageGen.Testing;
+
+namespace UnifiedImageGen.Reliability.Tests.Matrix;
+
+/// <summary>What one cell's call did: its end, what the emulator saw and charged, and what the ledger recorded.</summary>
+public sealed record CellResult(
+    MatrixCell Cell,
+    ImageGenerationResult? Result,
+    ImageGenerationException? Error,
+    int Submits,
+    int Cancels,
+    IReadOnlyList<string> Delivered,
+    CostEntry Ledger)
+{
+    public CallOutcome Outcome =>
+        Error is not null ? CallOutcome.Failed
+        : Result!.Provider == PlaceholderImageGenerator.ProviderName ? CallOutcome.FellBack
+        : Submits > 1 ? CallOutcome.SucceededAfterRetry
+        : CallOutcome.Succeeded;
+
+    /// <summary>The error kind of the exception, or of the route that failed before the fallback answered.</summary>
+    public ImageGenerationErrorKind? Kind =>
+        Error?.Kind ?? Result?.Attempts.FirstOrDefault(a => a.Outcome == RouteAttemptOutcome.Failed)?.ErrorKind;
+
+    /// <summary>The cell as the docs table shows it.</summary>
+    public string Summary
+    {
+        get
+        {
+            string outcome = Outcome switch
+            {
+                CallOutcome.Succeeded => "ok",
+                CallOutcome.SucceededAfterRetry => "retry → ok",
+                CallOutcome.FellBack => $"fallback ({Kind})",
+                _ => $"error {Kind}",
+            };
+            return $"{outcome} · {Submits}{(Cancels > 0 ? " +cancel" : "")}";
+        }
+    }
+
+    /// <summary>Checks the cell against its expectation, the ledger and the images.</summary>
+    public void Verify()
+    {
+        var expected = Cell.Expected;
+        Assert.True(expected.Outcome == Outcome, $"{Cell}: expected {expected.Outcome}, got {Outcome} ({Kind}: {Error?.Message ?? Result?.Attempts.FirstOrDefault(a => a.Outcome == RouteAttemptOutcome.Failed)?.Reason})");
+        Assert.Equal(expected.Kind, Kind);
+        Assert.True(expected.Submits == Submits, $"{Cell}: expected {expected.Submits} billable submits at the emulator, saw {Submits}.");
+        Assert.True(expected.Cancels == Cancels, $"{Cell}: expected {expected.Cancels} cancels at the emulator, saw {Cancels}.");
+
+        // Nothing stays reserved; a failed call costs nothing; a fallback is charged to the route that answered.
+        Assert.NotEqual(CostEntryStatus.Reserved, Ledger.Status);
+        if (Result is null)
+        {
+            Assert.Equal(CostEntryStatus.Released, Ledger.Status);
+            Assert.Equal(0m, Ledger.ChargedUsd);
+            Assert.Empty(Delivered); // the provider delivered nothing whole that the SDK then dropped
+            return;
+        }
+
+        Assert.Equal(CostEntryStatus.Settled, Ledger.Status);
+        Assert.Equal(Result.Provider, Ledger.Provider);
+        Assert.Equal(Result.Images.Count, Ledger.Images);
+        foreach (var image in Result.Images)
+        {
+            PngChecker.Check(image.Data.Span);
+        }
+
+        if (Outcome == CallOutcome.FellBack)
+        {
+            Assert.Equal(0m, Ledger.ChargedUsd);
+            Assert.Empty(Delivered);
+            return;
+        }
+
+        // Every image the emulator delivered is in the result, and nothing else.
+        Assert.Equal(Delivered.Order(), Result.Images.Select(i => ImageStore.Hash(i.Data.Span)).Order());
+        Assert.True(Ledger.ChargedUsd > 0m, $"{Cell}: a paid call settled at {Ledger.ChargedUsd}.");
+        Assert.Equal(Result.Cost?.ReportedUsd ?? Ledger.ActualUsd, Ledger.ActualUsd);
+        if (Cell.Provider.Emulated == "bfl")
+        {
+            Assert.Equal((decimal)BlackForestLabsEmulator.CreditsPerImage * 0.01m, Ledger.ActualUsd);
+        }
+    }
+}

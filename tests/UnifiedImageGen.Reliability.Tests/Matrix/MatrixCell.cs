@@ -1,0 +1,81 @@
+using UnifiedImageGen.Emulator.Faults;
+using UnifiedImageGen.Reliability.Tests.Infrastructure;
+
+namespace UnifiedImageGen.Reliability.Tests.Matrix;
+
+/// <summary>One provider under one fault (or none): which exchange the fault hits, and what the SDK must do about it.</summary>
+public sealed record MatrixCell(ProviderUnderTest Provider, FaultKind? Fault)
+{
+    /// <summary>The rows of the matrix: no fault, then every fault.</summary>
+    public static IReadOnlyList<FaultKind?> Faults { get; } = [null, .. Enum.GetValues<FaultKind>().Cast<FaultKind?>()];
+
+    /// <summary>Every cell that applies, row by row.</summary>
+    public static IEnumerable<MatrixCell> All =>
+        Faults.SelectMany(fault => ProviderUnderTest.All.Select(provider => new MatrixCell(provider, fault))).Where(c => c.Applies);
+
+    /// <summary>Whether the fault exists in this provider's protocol.</summary>
+    public bool Applies => Fault switch
+    {
+        FaultKind.TruncatedJson => !Provider.Has(ProviderTraits.RawImageBody),
+        FaultKind.InvalidBase64 => Provider.Has(ProviderTraits.Base64Images),
+        FaultKind.ImageUrlNotFound or FaultKind.ImageUrlExpired => Provider.Has(ProviderTraits.UrlImages),
+        FaultKind.NeverFinishes => Provider.Has(ProviderTraits.Job),
+        _ => true,
+    };
+
+    /// <summary>The fault rule to schedule, if any.</summary>
+    public FaultRule? Rule => Fault switch
+    {
+        null => null,
+        FaultKind.ImageUrlNotFound or FaultKind.ImageUrlExpired => new FaultRule(Provider.Emulated, EmulatedOperation.Download, Fault.Value),
+        // A refusal or an empty account answers the same however often it is asked.
+        FaultKind.ContentPolicy or FaultKind.InsufficientCredits => new FaultRule(Provider.Emulated, EmulatedOperation.Submit, Fault.Value) { Persistent = true },
+        _ => new FaultRule(Provider.Emulated, EmulatedOperation.Submit, Fault.Value),
+    };
+
+    /// <summary>
+    /// What the SDK must do. Billable submits are retried only where the provider cannot have started the work (429,
+    /// 502, 503, 504); a 500, a reset mid-answer or a timed-out attempt goes to the next route instead.
+    /// </summary>
+    public Expectation Expected => Fault switch
+    {
+        null => Expectation.Ok,
+        // Stability locks a key out for 60 s after a 429, so its SDK does not wait: the router moves on.
+        FaultKind.RateLimitedSeconds or FaultKind.RateLimitedDate when Provider.Emulated == "stability" => Expectation.FallBack(ImageGenerationErrorKind.RateLimited),
+        FaultKind.RateLimitedSeconds or FaultKind.RateLimitedDate or FaultKind.BadGateway or FaultKind.ServiceUnavailable or FaultKind.GatewayTimeout => Expectation.Retried,
+        FaultKind.InternalServerError or FaultKind.ResetMidBody => Expectation.FallBack(ImageGenerationErrorKind.ProviderUnavailable),
+        FaultKind.Stall => Expectation.FallBack(ImageGenerationErrorKind.Timeout),
+        FaultKind.ContentPolicy => Expectation.Fail(ImageGenerationErrorKind.ContentPolicy),
+        // Google answers an exhausted quota with 429 RESOURCE_EXHAUSTED, indistinguishable from a rate limit: retried, then the next route.
+        FaultKind.InsufficientCredits when Provider.Emulated == "google" => Expectation.FallBack(ImageGenerationErrorKind.RateLimited, submits: 4),
+        FaultKind.InsufficientCredits => Expectation.Fail(ImageGenerationErrorKind.InsufficientCredits),
+        FaultKind.NeverFinishes => Expectation.FallBack(ImageGenerationErrorKind.Timeout, cancels: Provider.Has(ProviderTraits.Cancel) ? 1 : 0),
+        _ => Expectation.Fail(ImageGenerationErrorKind.UnexpectedResponse),
+    };
+
+    /// <summary>The row label.</summary>
+    public static string FaultLabel(FaultKind? fault) => fault switch
+    {
+        null => "none",
+        FaultKind.RateLimitedSeconds => "429, Retry-After: seconds",
+        FaultKind.RateLimitedDate => "429, Retry-After: HTTP-date",
+        FaultKind.InternalServerError => "500",
+        FaultKind.BadGateway => "502 (gateway HTML)",
+        FaultKind.ServiceUnavailable => "503",
+        FaultKind.GatewayTimeout => "504",
+        FaultKind.ResetMidBody => "connection reset mid-body",
+        FaultKind.Stall => "stalled response",
+        FaultKind.TruncatedJson => "truncated JSON",
+        FaultKind.InvalidBase64 => "invalid base64",
+        FaultKind.WrongContentType => "wrong content type (HTML 200)",
+        FaultKind.ImageUrlNotFound => "image URL 404",
+        FaultKind.ImageUrlExpired => "image URL 403 (expired)",
+        FaultKind.OversizedBody => "oversized body (4 GiB announced)",
+        FaultKind.ContentPolicy => "content-policy refusal",
+        FaultKind.InsufficientCredits => "insufficient credits",
+        FaultKind.NeverFinishes => "job never finishes",
+        _ => fault.Value.ToString(),
+    };
+
+    public override string ToString() => $"{Provider.Label} x {FaultLabel(Fault)}";
+}
