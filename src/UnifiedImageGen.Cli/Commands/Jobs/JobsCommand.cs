@@ -26,30 +26,22 @@ internal static class JobsCommand
         return command;
     }
 
-    private static Command Status(CliContext context, GlobalOptions global)
-    {
-        var (provider, id) = Arguments();
-        var command = new Command("status", "Show where a job stands.") { provider, id };
-        CommandAction.Set(command, context, global, async (parseResult, settings, cancellationToken) =>
-        {
-            var host = ProviderHost.Create(context, settings, parseResult.GetValue(provider));
-            await using var hostLifetime = host.ConfigureAwait(false);
-            var job = await JobsOf(host, settings).GetJobAsync(parseResult.GetValue(id)!, cancellationToken).ConfigureAwait(false);
-            Print(job, context, settings);
-            return ExitCode.Success;
-        });
-        return command;
-    }
+    private static Command Status(CliContext context, GlobalOptions global) =>
+        OneCall("status", "Show where a job stands.", context, global, (jobs, id, ct) => jobs.GetJobAsync(id, ct));
 
-    private static Command Cancel(CliContext context, GlobalOptions global)
+    private static Command Cancel(CliContext context, GlobalOptions global) =>
+        OneCall("cancel", "Ask the provider to cancel a job.", context, global, (jobs, id, ct) => jobs.CancelJobAsync(id, ct));
+
+    // status and cancel: one call on the provider's job API, then the job as it stands.
+    private static Command OneCall(string name, string description, CliContext context, GlobalOptions global, Func<IImageJobGenerator, string, CancellationToken, Task<ImageJob>> call)
     {
         var (provider, id) = Arguments();
-        var command = new Command("cancel", "Ask the provider to cancel a job.") { provider, id };
+        var command = new Command(name, description) { provider, id };
         CommandAction.Set(command, context, global, async (parseResult, settings, cancellationToken) =>
         {
             var host = ProviderHost.Create(context, settings, parseResult.GetValue(provider));
             await using var hostLifetime = host.ConfigureAwait(false);
-            var job = await JobsOf(host, settings).CancelJobAsync(parseResult.GetValue(id)!, cancellationToken).ConfigureAwait(false);
+            var job = await call(JobsOf(host, settings), parseResult.GetValue(id)!, cancellationToken).ConfigureAwait(false);
             Print(job, context, settings);
             return ExitCode.Success;
         });
