@@ -61,7 +61,7 @@ public sealed class LeonardoImageGenerator : JobImageGeneratorBase, IDisposable
 
         _options = options;
         (downloader, _owned) = ImageGenerationHttp.Downloads(httpClient, options, ProviderName, downloader, owned);
-        _transport = new ProviderTransport(httpClient, new ProviderErrorMapper(ProviderName, new SecretRedactor(options.ApiKey), TimeProvider), downloader, TimeProvider);
+        _transport = new ProviderTransport(httpClient, new LeonardoErrorMapper(new SecretRedactor(options.ApiKey), TimeProvider), downloader, TimeProvider);
         Metadata = new ImageGeneratorMetadata(ProviderName, options.Endpoint, options.DefaultModel ?? DefaultModelName, [Describe(DefaultModelName)], Describe);
     }
 

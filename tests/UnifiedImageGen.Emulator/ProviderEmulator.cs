@@ -6,10 +6,13 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using UnifiedImageGen.Emulator.Faults;
 using UnifiedImageGen.Emulator.Images;
+using UnifiedImageGen.Emulator.Providers.AdobeFirefly;
 using UnifiedImageGen.Emulator.Providers.BlackForestLabs;
+using UnifiedImageGen.Emulator.Providers.ComfyUI;
 using UnifiedImageGen.Emulator.Providers.Fal;
 using UnifiedImageGen.Emulator.Providers.Google;
 using UnifiedImageGen.Emulator.Providers.Ideogram;
+using UnifiedImageGen.Emulator.Providers.Leonardo;
 using UnifiedImageGen.Emulator.Providers.OpenAI;
 using UnifiedImageGen.Emulator.Providers.Replicate;
 using UnifiedImageGen.Emulator.Providers.StabilityAI;
@@ -72,6 +75,9 @@ public sealed class ProviderEmulator : IAsyncDisposable
             new FalEmulator(),
             new BlackForestLabsEmulator(),
             new IdeogramEmulator(),
+            new LeonardoEmulator(),
+            new AdobeFireflyEmulator(),
+            new ComfyUIEmulator(),
         ]);
         emulator.Map();
         await app.StartAsync().ConfigureAwait(false);

@@ -15,6 +15,9 @@ public enum EmulatedOperation
     /// <summary>A job cancel.</summary>
     Cancel,
 
-    /// <summary>An image download from a URL the emulator handed out.</summary>
+    /// <summary>An image download from a URL the emulator handed out (or ComfyUI's <c>/view</c>).</summary>
     Download,
+
+    /// <summary>An access-token request to the provider's identity service (Adobe IMS); neither billable nor a job read.</summary>
+    Token,
 }

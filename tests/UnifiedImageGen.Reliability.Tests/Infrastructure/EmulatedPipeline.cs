@@ -39,7 +39,13 @@ internal static class EmulatedPipeline
         builder.AddPlaceholder()
             .ConfigureResilience(null, resilience)
             .UseFallback(routing)
-            .UseCostTracking();
+            .UseCostTracking(costs =>
+            {
+                foreach (var provider in providers.Where(p => p.UsdPerImage is not null))
+                {
+                    costs.Prices.Add(new PriceEntry { Provider = provider.Emulated, Model = provider.Model, Unit = PriceUnit.PerImage, Usd = provider.UsdPerImage!.Value, Source = "the emulator's price line" });
+                }
+            });
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 

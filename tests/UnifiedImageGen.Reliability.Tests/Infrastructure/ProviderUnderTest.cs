@@ -1,10 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
+using UnifiedImageGen.AdobeFirefly;
 using UnifiedImageGen.BlackForestLabs;
+using UnifiedImageGen.ComfyUI;
 using UnifiedImageGen.DependencyInjection;
 using UnifiedImageGen.Fal;
 using UnifiedImageGen.Google;
 using UnifiedImageGen.Ideogram;
 using UnifiedImageGen.Jobs;
+using UnifiedImageGen.Leonardo;
 using UnifiedImageGen.OpenAI;
 using UnifiedImageGen.Providers;
 using UnifiedImageGen.Replicate;
@@ -32,6 +35,9 @@ public enum ProviderTraits
 
     /// <summary>The image is the raw response body (Stability with <c>accept: image/*</c>), not JSON.</summary>
     RawImageBody = 16,
+
+    /// <summary>A server of your own (ComfyUI): no content policy, no account to run out of credits.</summary>
+    SelfHosted = 32,
 }
 
 /// <summary>A provider SDK registered against the emulator: its DI name, route model and traits.</summary>
@@ -44,6 +50,12 @@ public sealed record ProviderUnderTest(string Label, string Emulated, string Reg
 {
     /// <summary>The route, <c>{registration}/{model}</c>.</summary>
     public string Route => Registration + "/" + Model;
+
+    /// <summary>
+    /// A price line for the cost-tracking catalog (USD per image), for a provider that reports no price of its own
+    /// (Firefly bills generative credits under a contract; the line stands for the price a user configures).
+    /// </summary>
+    public decimal? UsdPerImage { get; init; }
 
     public bool Has(ProviderTraits trait) => (Traits & trait) == trait;
 
@@ -60,7 +72,16 @@ public sealed record ProviderUnderTest(string Label, string Emulated, string Reg
         new("fal", "fal", "fal", FalModels.FluxSchnell, ProviderTraits.Job | ProviderTraits.UrlImages | ProviderTraits.Cancel | ProviderTraits.Base64Images),
         new("BFL", "bfl", "bfl", BlackForestLabsModels.FluxPro11, ProviderTraits.Job | ProviderTraits.UrlImages),
         new("Ideogram", "ideogram", "ideogram", IdeogramModels.V3, ProviderTraits.UrlImages),
+        new("Leonardo", "leonardo", "leonardo", LeonardoImageGenerator.DefaultModelName, ProviderTraits.Job | ProviderTraits.UrlImages),
+        new("Firefly", "firefly", "firefly", "image4_standard", ProviderTraits.Job | ProviderTraits.UrlImages | ProviderTraits.Cancel) { UsdPerImage = 0.04m },
+        new("ComfyUI", "comfyui", "comfyui", ComfyUIWorkflows.FluxDev, ProviderTraits.Job | ProviderTraits.Cancel | ProviderTraits.SelfHosted),
     ];
+
+    /// <summary>USD per Leonardo API credit the tests configure, so its reported credits settle at a price.</summary>
+    public const decimal LeonardoUsdPerCredit = 0.0025m;
+
+    /// <summary>The GPU hour price the tests give ComfyUI, so its execution time settles at a price.</summary>
+    public const decimal ComfyUIGpuHourUsd = 1.8m;
 
     /// <summary>Registers the provider's SDK with its endpoint on the emulator and image downloads allowed from it.</summary>
     /// <param name="builder">The builder.</param>
@@ -122,6 +143,32 @@ public sealed record ProviderUnderTest(string Label, string Emulated, string Reg
                 break;
             case "ideogram":
                 builder.AddIdeogram(Common, Registration, http);
+                break;
+            case "leonardo":
+                builder.AddLeonardo(o =>
+                {
+                    Common(o);
+                    Polling(o);
+                    o.UsdPerCredit = LeonardoUsdPerCredit;
+                }, Registration, http);
+                break;
+            case "firefly":
+                builder.AddAdobeFirefly(o =>
+                {
+                    Common(o);
+                    Polling(o);
+                    o.ClientSecret = "emulator-firefly-secret";
+                    // IMS is another host in production; the emulator serves it beside the API.
+                    o.ImsTokenEndpoint = new Uri(endpoint, "ims/token/v3");
+                }, Registration, http);
+                break;
+            case "comfyui":
+                builder.AddComfyUI(o =>
+                {
+                    Common(o);
+                    Polling(o);
+                    o.GpuHourUsd = ComfyUIGpuHourUsd;
+                }, Registration, http);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(Emulated), Emulated, "No SDK registration for this emulated provider.");

@@ -1,6 +1,9 @@
 using UnifiedImageGen.Costs;
 using UnifiedImageGen.Emulator.Images;
 using UnifiedImageGen.Emulator.Providers.BlackForestLabs;
+using UnifiedImageGen.Emulator.Providers.ComfyUI;
+using UnifiedImageGen.Emulator.Providers.Leonardo;
+using UnifiedImageGen.Reliability.Tests.Infrastructure;
 using UnifiedImageGen.Placeholder;
 using UnifiedImageGen.Testing;
 
@@ -83,6 +86,18 @@ public sealed record CellResult(
         if (Cell.Provider.Emulated == "bfl")
         {
             Assert.Equal((decimal)BlackForestLabsEmulator.CreditsPerImage * 0.01m, Ledger.ActualUsd);
+        }
+
+        // Priced from what the provider reported (credits, GPU time) or, failing that, from the catalog's line.
+        decimal? expectedUsd = Cell.Provider.Emulated switch
+        {
+            "leonardo" => LeonardoEmulator.CreditsPerImage * Result.Images.Count * ProviderUnderTest.LeonardoUsdPerCredit,
+            "comfyui" => (decimal)ComfyUIEmulator.ExecutionSeconds * ProviderUnderTest.ComfyUIGpuHourUsd / 3600m,
+            _ => Cell.Provider.UsdPerImage * Result.Images.Count,
+        };
+        if (expectedUsd is not null)
+        {
+            Assert.Equal(expectedUsd, Ledger.ActualUsd);
         }
     }
 }

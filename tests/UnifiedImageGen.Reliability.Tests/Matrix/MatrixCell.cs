@@ -20,6 +20,8 @@ public sealed record MatrixCell(ProviderUnderTest Provider, FaultKind? Fault)
         FaultKind.InvalidBase64 => Provider.Has(ProviderTraits.Base64Images),
         FaultKind.ImageUrlNotFound or FaultKind.ImageUrlExpired => Provider.Has(ProviderTraits.UrlImages),
         FaultKind.NeverFinishes => Provider.Has(ProviderTraits.Job),
+        // A server of your own refuses no prompt and bills no account.
+        FaultKind.ContentPolicy or FaultKind.InsufficientCredits => !Provider.Has(ProviderTraits.SelfHosted),
         _ => true,
     };
 
@@ -49,6 +51,9 @@ public sealed record MatrixCell(ProviderUnderTest Provider, FaultKind? Fault)
         // Google answers an exhausted quota with 429 RESOURCE_EXHAUSTED, indistinguishable from a rate limit: retried, then the next route.
         FaultKind.InsufficientCredits when Provider.Emulated == "google" => Expectation.FallBack(ImageGenerationErrorKind.RateLimited, submits: 4),
         FaultKind.InsufficientCredits => Expectation.Fail(ImageGenerationErrorKind.InsufficientCredits),
+        // ComfyUI cancels in two requests: delete the prompt from the queue, then interrupt it if it runs.
+        FaultKind.NeverFinishes when Provider.Emulated == "comfyui" => Expectation.FallBack(ImageGenerationErrorKind.Timeout, cancels: 2),
+        // Leonardo has no cancel endpoint: the generation is left to finish (it was charged when created).
         FaultKind.NeverFinishes => Expectation.FallBack(ImageGenerationErrorKind.Timeout, cancels: Provider.Has(ProviderTraits.Cancel) ? 1 : 0),
         _ => Expectation.Fail(ImageGenerationErrorKind.UnexpectedResponse),
     };

@@ -28,11 +28,14 @@ public sealed class ReliabilityDocTests(EmulatorFixture fixture, ITestOutputHelp
           the ledger releases the reservation, so the call costs nothing.
         - **submits**: billable requests (generation, prediction, queue submit) the emulator received. A submit is
           retried only when the provider cannot have started the work (429, 502, 503, 504); after a 500, a reset
-          mid-answer or a timed-out attempt it is not. **+cancel**: the SDK cancelled the job at the provider.
-        - **n/a**: the fault does not exist in that protocol (no URLs to expire, no job to hang, no base64 to break).
+          mid-answer or a timed-out attempt it is not. **+cancel**: the SDK cancelled the job at the provider
+          (ComfyUI: a queue delete and an interrupt). Leonardo has no cancel endpoint.
+        - **n/a**: the fault does not exist in that protocol (no URLs to expire, no job to hang, no base64 to break, no
+          content policy or credits on a ComfyUI server of your own).
 
         Every successful cell also checks that each image the emulator delivered is in the result (and nothing else),
-        and that the ledger settled it at the provider's price.
+        and that the ledger settled it at the provider's price (Leonardo: reported credits at the configured
+        `UsdPerCredit`; ComfyUI: reported GPU time at the configured `GpuHourUsd`; Firefly: a configured price line).
 
         """;
 
