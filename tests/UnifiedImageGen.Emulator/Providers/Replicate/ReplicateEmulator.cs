@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -13,7 +15,14 @@ namespace UnifiedImageGen.Emulator.Providers.Replicate;
 /// </summary>
 public sealed class ReplicateEmulator() : EmulatedProvider("replicate")
 {
+    /// <summary>The secret the emulator signs webhook deliveries with (Standard Webhooks, as Replicate does).</summary>
+    public const string WebhookSecret = "whsec_ZW11bGF0b3Itd2ViaG9vay1zaWduaW5nLWtleS0zMmI=";
+
+    private static readonly HttpClient Deliveries = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _invalidOutputs = new(StringComparer.Ordinal);
+
+    /// <summary>How the emulator delivers the webhook of a prediction created with one.</summary>
+    public WebhookDelivery WebhookDelivery { get; set; }
 
     /// <inheritdoc/>
     public override string EndpointPath => "replicate/v1/";
@@ -57,7 +66,44 @@ public sealed class ReplicateEmulator() : EmulatedProvider("replicate")
         };
         Jobs[job.Id] = job;
         _invalidOutputs[job.Id] = fault == FaultKind.InvalidBase64;
-        return Prediction(job, 201);
+        var created = Prediction(job, 201);
+        if (body["webhook"]?.GetValue<string>() is { } webhook && !job.NeverFinishes)
+        {
+            // A prediction with a webhook runs without being polled: finish it and deliver the completed prediction.
+            while (job.Advance(HostOutputs) == EmulatedJobState.Pending)
+            {
+            }
+
+            _ = DeliverAsync(new Uri(webhook), job, WebhookDelivery);
+        }
+
+        return created;
+    }
+
+    // Standard Webhooks: webhook-id, webhook-timestamp and "v1,<base64 HMAC-SHA256 over id.timestamp.body>".
+    private async Task DeliverAsync(Uri url, EmulatedJob job, WebhookDelivery delivery)
+    {
+        byte[] body = Encoding.UTF8.GetBytes(PredictionJson(job).ToJsonString());
+        string id = "msg_" + job.Id;
+        var sent = TimeProvider.System.GetUtcNow() - (delivery == WebhookDelivery.Stale ? TimeSpan.FromMinutes(10) : TimeSpan.Zero);
+        string timestamp = sent.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        byte[] key = Convert.FromBase64String(WebhookSecret["whsec_".Length..]);
+        byte[] signed = [.. Encoding.UTF8.GetBytes(id + "." + timestamp + "."), .. body];
+        byte[] mac = HMACSHA256.HashData(key, signed);
+        if (delivery == WebhookDelivery.BadSignature)
+        {
+            mac[0] ^= 0x01;
+        }
+
+        for (int attempt = 0; attempt < (delivery == WebhookDelivery.Replayed ? 2 : 1); attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
+            request.Content.Headers.ContentType = new("application/json");
+            request.Headers.Add("webhook-id", id);
+            request.Headers.Add("webhook-timestamp", timestamp);
+            request.Headers.Add("webhook-signature", "v1," + Convert.ToBase64String(mac));
+            using var response = await Deliveries.SendAsync(request).ConfigureAwait(false);
+        }
     }
 
 
@@ -81,7 +127,9 @@ public sealed class ReplicateEmulator() : EmulatedProvider("replicate")
         ? Enumerable.Range(0, job.Count).Select(_ => "data:image/png;base64," + InvalidBase64).ToArray()
         : HostImages(job);
 
-    private EmulatedResponse Prediction(EmulatedJob job, int status)
+    private EmulatedResponse Prediction(EmulatedJob job, int status) => EmulatedResponse.Json(status, PredictionJson(job));
+
+    private JsonObject PredictionJson(EmulatedJob job)
     {
         string state = job.State switch
         {
@@ -111,7 +159,7 @@ public sealed class ReplicateEmulator() : EmulatedProvider("replicate")
             },
             ["metrics"] = job.State == EmulatedJobState.Succeeded ? new JsonObject { ["predict_time"] = 1.2, ["total_time"] = 1.9 } : new JsonObject(),
         };
-        return EmulatedResponse.Json(status, prediction);
+        return prediction;
     }
 
     /// <inheritdoc/>
@@ -119,5 +167,22 @@ public sealed class ReplicateEmulator() : EmulatedProvider("replicate")
     {
         base.Reset();
         _invalidOutputs.Clear();
+        WebhookDelivery = WebhookDelivery.Normal;
     }
+}
+
+/// <summary>How the emulator delivers a Replicate webhook.</summary>
+public enum WebhookDelivery
+{
+    /// <summary>Once, correctly signed.</summary>
+    Normal,
+
+    /// <summary>The same signed delivery twice, as Replicate's retries can.</summary>
+    Replayed,
+
+    /// <summary>Once, with one bit of the signature flipped.</summary>
+    BadSignature,
+
+    /// <summary>Once, signed, with a timestamp ten minutes old.</summary>
+    Stale,
 }
