@@ -303,7 +303,21 @@ public sealed class OpenAIImageGenerator : IImageGenerator, IStreamingImageGener
                 return default;
             }
 
-            var response = OpenAIResponseReader.Read(data);
+            OpenAIResponse response;
+            try
+            {
+                response = OpenAIResponseReader.Read(data);
+            }
+            catch (ImageGenerationException ex) when (ex.Provider is null)
+            {
+                // As on the non-streaming path: an event with a broken image is OpenAI's answer, so name the provider.
+                throw new ImageGenerationException(ex.Kind, "OpenAI: " + ex.Message, ex) { Provider = ProviderName };
+            }
+            catch (JsonException ex)
+            {
+                throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, "OpenAI streamed an event this SDK could not read.", ex) { Provider = ProviderName };
+            }
+
             bool isError = response.HasError || eventType == "error" || response.Type == "error";
             return isError ? new StreamEvent(null, data.ToArray()) : new StreamEvent(response, null);
         }

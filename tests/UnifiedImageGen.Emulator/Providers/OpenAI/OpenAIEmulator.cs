@@ -8,7 +8,8 @@ namespace UnifiedImageGen.Emulator.Providers.OpenAI;
 
 /// <summary>
 /// <c>POST /v1/images/generations</c> answering as the GPT image models do: <c>data[].b64_json</c> plus token usage, in
-/// the recorded shape; errors are the recorded bodies (<c>moderation_blocked</c>, <c>insufficient_quota</c>, ...).
+/// the recorded shape, or with <c>"stream": true</c> the recorded server-sent events (two partial images, then the
+/// completed image); errors are the recorded bodies (<c>moderation_blocked</c>, <c>insufficient_quota</c>, ...).
 /// </summary>
 public sealed class OpenAIEmulator() : EmulatedProvider("openai")
 {
@@ -44,6 +45,17 @@ public sealed class OpenAIEmulator() : EmulatedProvider("openai")
                 return EmulatedResponse.Json(400, Recordings.Load("OpenAI", "error.moderation_blocked.json"));
             case FaultKind.InsufficientCredits:
                 return EmulatedResponse.Json(429, Recordings.Load("OpenAI", "error.insufficient_quota.json"));
+        }
+
+        if (body["stream"]?.GetValue<bool>() == true)
+        {
+            // Previews are small images of their own; only the completed image counts as delivered.
+            var final = Host.Images.Render();
+            string events = Recordings.Load("OpenAI", "gpt-image-1.stream.txt")
+                .Replace("{{PNG_SMALL}}", Convert.ToBase64String(Host.Images.Render()), StringComparison.Ordinal)
+                .Replace("{{PNG}}", fault == FaultKind.InvalidBase64 ? InvalidBase64 : Convert.ToBase64String(final), StringComparison.Ordinal);
+            var stream = EmulatedResponse.Text(200, "text/event-stream", events).WithHeader("x-request-id", NewId("req_"));
+            return fault == FaultKind.InvalidBase64 ? stream : stream with { Images = [final] };
         }
 
         int n = body["n"]?.GetValue<int>() ?? 1;
