@@ -113,7 +113,7 @@ public sealed class OpenAIImageGenerator : IImageGenerator, IStreamingImageGener
         await using (stream.ConfigureAwait(false))
         {
             var finals = new List<OpenAIResponse>();
-            var parser = SseParser.Create(stream, static (eventType, data) => StreamEvent.Parse(eventType, data));
+            var parser = SseParser.Create(stream, (eventType, data) => StreamEvent.Parse(eventType, data, plan.Model.Id, requestId));
             await foreach (var item in parser.EnumerateAsync(cancellationToken).ConfigureAwait(false))
             {
                 var evt = item.Data;
@@ -235,23 +235,7 @@ public sealed class OpenAIImageGenerator : IImageGenerator, IStreamingImageGener
         OpenAIResponse body;
         using (var buffer = await _transport.ReadBodyAsync(response, MaxResponseBytes, cancellationToken).ConfigureAwait(false))
         {
-            try
-            {
-                body = OpenAIResponseReader.Read(buffer.Span);
-            }
-            catch (ImageGenerationException ex) when (ex.Provider is null)
-            {
-                throw new ImageGenerationException(ex.Kind, "OpenAI: " + ex.Message, ex) { Provider = ProviderName, Model = plan.Model.Id, ProviderRequestId = requestId };
-            }
-            catch (JsonException ex)
-            {
-                throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, "OpenAI answered with JSON this SDK could not read.", ex)
-                {
-                    Provider = ProviderName,
-                    Model = plan.Model.Id,
-                    ProviderRequestId = requestId,
-                };
-            }
+            body = Read(buffer.Span, plan.Model.Id, requestId);
         }
 
         if (body.Data.Count == 0 || body.Data.Any(d => d.Bytes is null && d.Url is null))
@@ -294,30 +278,38 @@ public sealed class OpenAIImageGenerator : IImageGenerator, IStreamingImageGener
         };
     }
 
+    // A body (or streamed event) OpenAI sent that cannot be read, or whose image is broken, is OpenAI's answer: name it.
+    private static OpenAIResponse Read(ReadOnlySpan<byte> json, string model, string? requestId)
+    {
+        try
+        {
+            return OpenAIResponseReader.Read(json);
+        }
+        catch (ImageGenerationException ex) when (ex.Provider is null)
+        {
+            throw new ImageGenerationException(ex.Kind, "OpenAI: " + ex.Message, ex) { Provider = ProviderName, Model = model, ProviderRequestId = requestId };
+        }
+        catch (JsonException ex)
+        {
+            throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, "OpenAI answered with JSON this SDK could not read.", ex)
+            {
+                Provider = ProviderName,
+                Model = model,
+                ProviderRequestId = requestId,
+            };
+        }
+    }
+
     private readonly record struct StreamEvent(OpenAIResponse? Response, byte[]? ErrorBody)
     {
-        public static StreamEvent Parse(string eventType, ReadOnlySpan<byte> data)
+        public static StreamEvent Parse(string eventType, ReadOnlySpan<byte> data, string model, string? requestId)
         {
             if (data.IsEmpty || data.SequenceEqual("[DONE]"u8))
             {
                 return default;
             }
 
-            OpenAIResponse response;
-            try
-            {
-                response = OpenAIResponseReader.Read(data);
-            }
-            catch (ImageGenerationException ex) when (ex.Provider is null)
-            {
-                // As on the non-streaming path: an event with a broken image is OpenAI's answer, so name the provider.
-                throw new ImageGenerationException(ex.Kind, "OpenAI: " + ex.Message, ex) { Provider = ProviderName };
-            }
-            catch (JsonException ex)
-            {
-                throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, "OpenAI streamed an event this SDK could not read.", ex) { Provider = ProviderName };
-            }
-
+            var response = Read(data, model, requestId);
             bool isError = response.HasError || eventType == "error" || response.Type == "error";
             return isError ? new StreamEvent(null, data.ToArray()) : new StreamEvent(response, null);
         }
