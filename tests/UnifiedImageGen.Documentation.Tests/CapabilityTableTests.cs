@@ -13,6 +13,7 @@ using UnifiedImageGen.OpenAI;
 using UnifiedImageGen.Placeholder;
 using UnifiedImageGen.Replicate;
 using UnifiedImageGen.StabilityAI;
+using UnifiedImageGen.Testing;
 
 namespace UnifiedImageGen.Documentation.Tests;
 
@@ -43,7 +44,7 @@ public class CapabilityTableTests
     [Fact]
     public void TheReadmeTable_MatchesTheProvidersDescriptors()
     {
-        string readmePath = Path.Combine(RepositoryRoot(), "README.md");
+        string readmePath = Path.Combine(RepositoryFiles.Root(), "README.md");
         string readme = File.ReadAllText(readmePath).ReplaceLineEndings("\n");
         int start = readme.IndexOf(Start, StringComparison.Ordinal);
         int end = readme.IndexOf(End, StringComparison.Ordinal);
@@ -102,18 +103,5 @@ public class CapabilityTableTests
         using var provider = services.BuildServiceProvider();
         string[] names = ["openai", "stability", "google", "bfl", "ideogram", "replicate", "fal", "leonardo", "firefly", "comfyui", PlaceholderImageGenerator.ProviderName];
         return names.Select(name => provider.GetRequiredKeyedService<IImageGenerator>(name).Metadata).ToArray();
-    }
-
-    internal static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "UnifiedImageGen.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (with UnifiedImageGen.sln) was not found above " + AppContext.BaseDirectory);
     }
 }

@@ -1,3 +1,5 @@
+using UnifiedImageGen.Testing;
+
 namespace UnifiedImageGen.Documentation.Tests;
 
 /// <summary>Every C# block in the README must appear, line for line, in <see cref="ReadmeSnippets"/>, which compiles.</summary>
@@ -6,7 +8,7 @@ public class ReadmeSnippetTests
     [Fact]
     public void EveryCSharpBlockInTheReadme_IsCompiledInReadmeSnippets()
     {
-        string root = CapabilityTableTests.RepositoryRoot();
+        string root = RepositoryFiles.Root();
         string[] snippets = Lines(File.ReadAllText(Path.Combine(root, "tests", "UnifiedImageGen.Documentation.Tests", "ReadmeSnippets.cs")));
         var blocks = CSharpBlocks(File.ReadAllText(Path.Combine(root, "README.md"))).ToArray();
 

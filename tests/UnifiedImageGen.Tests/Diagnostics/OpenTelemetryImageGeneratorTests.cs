@@ -21,7 +21,7 @@ public sealed class OpenTelemetryImageGeneratorTests : IDisposable
     private const string Prompt = "a secret product launch poster for Project Nightingale";
 
     private readonly ConcurrentQueue<Activity> _activities = new();
-    private readonly ConcurrentQueue<(string Instrument, double Value, Dictionary<string, object?> Tags)> _measurements = new();
+    private readonly ConcurrentQueue<(string Instrument, double Value, Dictionary<string, object?> Tags, object? Scope)> _measurements = new();
     private readonly ActivityListener _activityListener;
     private readonly MeterListener _meterListener = new();
     private readonly ManualTimeProvider _time = new();
@@ -54,7 +54,7 @@ public sealed class OpenTelemetryImageGeneratorTests : IDisposable
     }
 
     private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags) =>
-        _measurements.Enqueue((instrument.Name, value, new Dictionary<string, object?>(tags.ToArray())));
+        _measurements.Enqueue((instrument.Name, value, new Dictionary<string, object?>(tags.ToArray()), instrument.Meter.Scope));
 
     private double Sum(string instrument) => _measurements.Where(m => m.Instrument == instrument).Sum(m => m.Value);
 
@@ -152,7 +152,9 @@ public sealed class OpenTelemetryImageGeneratorTests : IDisposable
 
         var span = Assert.Single(_activities);
         Assert.Equal("placeholder", span.GetTagItem("gen_ai.provider.name"));
-        Assert.Equal(1, Sum("unifiedimagegen.images.generated"));
+        var images = Assert.Single(_measurements, m => m.Instrument == "unifiedimagegen.images.generated");
+        Assert.Equal(1, images.Value);
+        Assert.Same(provider.GetRequiredService<IMeterFactory>(), images.Scope); // the host's meter, not the shared one
         Assert.Equal(0, Sum("unifiedimagegen.cost"));
     }
 }
