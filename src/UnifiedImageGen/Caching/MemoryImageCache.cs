@@ -1,16 +1,16 @@
-using System.Collections.Concurrent;
-
 namespace UnifiedImageGen.Caching;
 
 /// <summary>
 /// An in-process <see cref="IImageCache"/>: it keeps the result object itself (the image arrays are shared, not copied),
 /// expires entries on the injected clock, and evicts the least recently used entries beyond <see cref="MaxTotalBytes"/>.
+/// Every operation is O(1): a hit moves its entry to the front of a recency list, an insert drops entries from the back.
 /// </summary>
 public sealed class MemoryImageCache : IImageCache
 {
-    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, LinkedListNode<Entry>> _entries = new(StringComparer.Ordinal);
+    private readonly LinkedList<Entry> _recency = new(); // most recently used first
     private readonly TimeProvider _timeProvider;
-    private readonly object _evictionGate = new();
+    private readonly object _gate = new();
     private long _totalBytes;
 
     /// <summary>Creates the cache.</summary>
@@ -26,52 +26,73 @@ public sealed class MemoryImageCache : IImageCache
     /// <summary>The most image bytes kept.</summary>
     public long MaxTotalBytes { get; }
 
-    /// <summary>The image bytes kept now.</summary>
+    /// <summary>The image bytes kept now (expired entries count until they are looked up or evicted).</summary>
     public long TotalBytes => Interlocked.Read(ref _totalBytes);
 
     /// <summary>The number of entries.</summary>
-    public int Count => _entries.Count;
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _entries.Count;
+            }
+        }
+    }
 
     /// <inheritdoc/>
     public ValueTask<ImageGenerationResult?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
-        if (!_entries.TryGetValue(key, out var entry))
-        {
-            return default;
-        }
-
         long now = _timeProvider.GetUtcNow().UtcTicks;
-        if (now >= entry.ExpiresAtTicks)
+        lock (_gate)
         {
-            Remove(key);
-            return default;
-        }
+            if (!_entries.TryGetValue(key, out var node))
+            {
+                return default;
+            }
 
-        Volatile.Write(ref entry.LastUsedTicks, now);
-        return new ValueTask<ImageGenerationResult?>(entry.Result);
+            if (now >= node.Value.ExpiresAtTicks)
+            {
+                Remove(node);
+                return default;
+            }
+
+            _recency.Remove(node);
+            _recency.AddFirst(node);
+            return new ValueTask<ImageGenerationResult?>(node.Value.Result);
+        }
     }
 
     /// <inheritdoc/>
     public ValueTask SetAsync(string key, ImageGenerationResult result, TimeSpan expiration, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(result);
-        long bytes = result.Images.Sum(i => (long)i.Data.Length);
+        long bytes = 0;
+        foreach (var image in result.Images)
+        {
+            bytes += image.Data.Length;
+        }
+
         if (bytes > MaxTotalBytes)
         {
             return default;
         }
 
-        long now = _timeProvider.GetUtcNow().UtcTicks;
-        var entry = new Entry(result, bytes, now + expiration.Ticks) { LastUsedTicks = now };
-        _entries.AddOrUpdate(key, entry, (_, old) =>
+        var entry = new Entry(key, result, bytes, _timeProvider.GetUtcNow().UtcTicks + expiration.Ticks);
+        lock (_gate)
         {
-            Interlocked.Add(ref _totalBytes, -old.Bytes);
-            return entry;
-        });
-        Interlocked.Add(ref _totalBytes, bytes);
-        if (TotalBytes > MaxTotalBytes)
-        {
-            Evict();
+            if (_entries.TryGetValue(key, out var old))
+            {
+                Remove(old);
+            }
+
+            _entries[key] = _recency.AddFirst(entry);
+            Interlocked.Add(ref _totalBytes, bytes);
+            while (_totalBytes > MaxTotalBytes && _recency.Last is { } leastRecent)
+            {
+                Remove(leastRecent);
+            }
         }
 
         return default;
@@ -80,43 +101,24 @@ public sealed class MemoryImageCache : IImageCache
     /// <inheritdoc/>
     public ValueTask RemoveAsync(string key, CancellationToken cancellationToken = default)
     {
-        Remove(key);
+        lock (_gate)
+        {
+            if (_entries.TryGetValue(key, out var node))
+            {
+                Remove(node);
+            }
+        }
+
         return default;
     }
 
-    private void Remove(string key)
+    // Callers hold _gate.
+    private void Remove(LinkedListNode<Entry> node)
     {
-        if (_entries.TryRemove(key, out var removed))
-        {
-            Interlocked.Add(ref _totalBytes, -removed.Bytes);
-        }
+        _entries.Remove(node.Value.Key);
+        _recency.Remove(node);
+        Interlocked.Add(ref _totalBytes, -node.Value.Bytes);
     }
 
-    private void Evict()
-    {
-        lock (_evictionGate)
-        {
-            long now = _timeProvider.GetUtcNow().UtcTicks;
-            foreach (var (key, entry) in _entries.OrderBy(p => p.Value.ExpiresAtTicks > now ? 1 : 0).ThenBy(p => Volatile.Read(ref p.Value.LastUsedTicks)))
-            {
-                if (TotalBytes <= MaxTotalBytes)
-                {
-                    break;
-                }
-
-                Remove(key);
-            }
-        }
-    }
-
-    private sealed class Entry(ImageGenerationResult result, long bytes, long expiresAtTicks)
-    {
-        public long LastUsedTicks;
-
-        public ImageGenerationResult Result { get; } = result;
-
-        public long Bytes { get; } = bytes;
-
-        public long ExpiresAtTicks { get; } = expiresAtTicks;
-    }
+    private sealed record Entry(string Key, ImageGenerationResult Result, long Bytes, long ExpiresAtTicks);
 }

@@ -1,10 +1,15 @@
 namespace UnifiedImageGen.Costs;
 
-/// <summary>A ledger in process memory, safe under concurrent calls. Entries older than <see cref="Retention"/> are dropped.</summary>
+/// <summary>
+/// A ledger in process memory, safe under concurrent calls. Entries older than <see cref="Retention"/> are dropped.
+/// Budget checks read running totals per UTC day (and per user), so a reservation costs the same with a million entries
+/// as with ten.
+/// </summary>
 public sealed class InMemoryCostLedger : ICostLedger
 {
     private readonly object _gate = new();
     private readonly Dictionary<string, CostEntry> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<DateOnly, DaySpend> _days = [];
     private readonly TimeProvider _timeProvider;
     private DateTimeOffset _nextPrune;
 
@@ -27,17 +32,14 @@ public sealed class InMemoryCostLedger : ICostLedger
             Prune(now);
             foreach (var budget in budgets)
             {
-                var start = budget.PeriodStart(now);
-                decimal spent = _entries.Values
-                    .Where(e => e.Timestamp >= start && (!budget.PerUser || string.Equals(e.User ?? "", entry.User ?? "", StringComparison.Ordinal)))
-                    .Sum(e => e.ChargedUsd);
+                decimal spent = Spent(DayOf(budget.PeriodStart(now)), budget.PerUser ? entry.User ?? "" : null);
                 if (spent + entry.EstimatedUsd > budget.LimitUsd)
                 {
                     return ValueTask.FromResult(new CostReservationResult(false, budget, spent));
                 }
             }
 
-            _entries[entry.Id] = entry with { Status = CostEntryStatus.Reserved };
+            Record(entry with { Status = CostEntryStatus.Reserved });
             return ValueTask.FromResult(new CostReservationResult(true));
         }
     }
@@ -48,7 +50,7 @@ public sealed class InMemoryCostLedger : ICostLedger
         ArgumentNullException.ThrowIfNull(entry);
         lock (_gate)
         {
-            _entries[entry.Id] = entry;
+            Record(entry);
         }
 
         return default;
@@ -78,9 +80,66 @@ public sealed class InMemoryCostLedger : ICostLedger
 
         _nextPrune = now + TimeSpan.FromHours(1);
         var cutoff = now - Retention;
-        foreach (var old in _entries.Values.Where(e => e.Timestamp < cutoff && e.Status != CostEntryStatus.Reserved).Select(e => e.Id).ToArray())
+        foreach (var old in _entries.Values.Where(e => e.Timestamp < cutoff && e.Status != CostEntryStatus.Reserved).ToArray())
         {
-            _entries.Remove(old);
+            _entries.Remove(old.Id);
+            Count(old, -1);
         }
+    }
+
+    // Callers hold _gate. Replaces any entry with the same id, moving its charge in the running totals.
+    private void Record(CostEntry entry)
+    {
+        if (_entries.TryGetValue(entry.Id, out var previous))
+        {
+            Count(previous, -1);
+        }
+
+        _entries[entry.Id] = entry;
+        Count(entry, +1);
+    }
+
+    private void Count(CostEntry entry, int sign)
+    {
+        var day = DayOf(entry.Timestamp);
+        if (!_days.TryGetValue(day, out var spend))
+        {
+            _days[day] = spend = new DaySpend();
+        }
+
+        decimal charged = sign * entry.ChargedUsd;
+        string user = entry.User ?? "";
+        spend.Entries += sign;
+        spend.Total += charged;
+        spend.ByUser[user] = spend.ByUser.GetValueOrDefault(user) + charged;
+        if (spend.Entries == 0)
+        {
+            _days.Remove(day);
+        }
+    }
+
+    // What entries from `from` on charge, for everyone (user null) or for one user. Budget periods start at UTC
+    // midnight, so "timestamp at or after the start" is "UTC day on or after the start's day".
+    private decimal Spent(DateOnly from, string? user)
+    {
+        decimal spent = 0m;
+        foreach (var (day, spend) in _days)
+        {
+            if (day >= from)
+            {
+                spent += user is null ? spend.Total : spend.ByUser.GetValueOrDefault(user);
+            }
+        }
+
+        return spent;
+    }
+
+    private static DateOnly DayOf(DateTimeOffset timestamp) => DateOnly.FromDateTime(timestamp.UtcDateTime);
+
+    private sealed class DaySpend
+    {
+        public int Entries;
+        public decimal Total;
+        public readonly Dictionary<string, decimal> ByUser = new(StringComparer.Ordinal);
     }
 }

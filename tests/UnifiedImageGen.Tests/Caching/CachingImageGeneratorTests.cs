@@ -127,6 +127,32 @@ public class CachingImageGeneratorTests
     }
 
     [Fact]
+    public async Task MemoryCache_AFullCacheEvictsWithoutScanningItsEntries()
+    {
+        // Evicting once sorted every entry: ~700 KB and milliseconds per miss with 20,000 small images cached.
+        var cache = new MemoryImageCache(maxTotalBytes: 20_000 * 100, timeProvider: _time);
+        var result = new ImageGenerationResult { Images = [new GeneratedImage { Data = new byte[100] }], Provider = "p", Model = "m" };
+        string[] keys = Enumerable.Range(0, 20_100).Select(i => $"key{i}").ToArray();
+        for (int i = 0; i < 20_000; i++)
+        {
+            await cache.SetAsync(keys[i], result, TimeSpan.FromMinutes(5));
+        }
+
+        await cache.SetAsync(keys[20_000], result, TimeSpan.FromMinutes(5)); // warm the eviction path
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 20_001; i < 20_100; i++)
+        {
+            await cache.SetAsync(keys[i], result, TimeSpan.FromMinutes(5));
+        }
+
+        long perInsert = (GC.GetAllocatedBytesForCurrentThread() - before) / 99;
+        Assert.True(perInsert < 200, $"{perInsert} bytes allocated per insert into a full cache");
+        Assert.Equal((20_000, 20_000L * 100), (cache.Count, cache.TotalBytes));
+        Assert.Null(await cache.GetAsync(keys[99]));
+        Assert.NotNull(await cache.GetAsync(keys[100]));
+    }
+
+    [Fact]
     public async Task DistributedCache_RoundTripsBytesAndMetadata_WithoutUrls()
     {
         var store = new DictionaryDistributedCache();

@@ -116,6 +116,53 @@ public class CostTrackingTests
     }
 
     [Fact]
+    public async Task Ledger_BudgetChecks_MatchASumOverEveryEntry_AcrossDaysMonthsUsersAndPruning()
+    {
+        // The ledger keeps running totals per day and user; check them against the plain definition (the sum of what
+        // every entry in the period charges) through reservations, settlements, releases, a month end and pruning.
+        var random = new Random(7);
+        var ledger = new InMemoryCostLedger(_time) { Retention = TimeSpan.FromDays(40) }; // longer than a month, as budgets need
+        var budgets = new[]
+        {
+            new BudgetPolicy { LimitUsd = 0m, Period = BudgetPeriod.Day },
+            new BudgetPolicy { LimitUsd = 0m, Period = BudgetPeriod.Month, PerUser = true },
+        };
+        string[] users = ["alice", "bob", ""];
+        var open = new List<CostEntry>();
+        for (int step = 0; step < 600; step++)
+        {
+            _time.Advance(TimeSpan.FromMinutes(random.Next(0, 360)));
+            var now = _time.GetUtcNow();
+            string user = users[random.Next(users.Length)];
+            var probe = new CostEntry { Id = $"probe{step}", Timestamp = now, Provider = "p", Model = "m", User = user == "" ? null : user, EstimatedUsd = 0.01m };
+            var all = await ledger.GetEntriesAsync(new CostQuery());
+            foreach (var budget in budgets)
+            {
+                var start = budget.PeriodStart(now);
+                decimal expected = all.Where(e => e.Timestamp >= start && (!budget.PerUser || (e.User ?? "") == user)).Sum(e => e.ChargedUsd);
+                var refused = await ledger.TryReserveAsync(probe, [budget]);
+                Assert.False(refused.Reserved);
+                Assert.Equal(expected, refused.SpentUsd);
+            }
+
+            var entry = probe with { Id = $"call{step}", EstimatedUsd = random.Next(1, 500) / 100m };
+            Assert.True((await ledger.TryReserveAsync(entry, [])).Reserved);
+            open.Add(entry);
+            if (open.Count > 3)
+            {
+                var done = open[random.Next(open.Count)];
+                open.Remove(done);
+                await ledger.CompleteAsync(random.Next(3) == 0
+                    ? done with { Status = CostEntryStatus.Released, ActualUsd = 0m }
+                    : done with { Status = CostEntryStatus.Settled, ActualUsd = random.Next(0, 500) / 100m });
+            }
+        }
+
+        Assert.True(_time.GetUtcNow() > new DateTimeOffset(2027, 1, 15, 0, 0, 0, TimeSpan.Zero)); // crossed two month ends
+        Assert.InRange((await ledger.GetEntriesAsync(new CostQuery())).Count, 1, 599); // and pruned the oldest
+    }
+
+    [Fact]
     public async Task BehindARouter_TheDearestEligibleRouteIsHeld_AndTheOneUsedIsSettled()
     {
         var cheapButDown = new ScriptedImageGenerator("cheap", (_, _, _) => Task.FromException<ImageGenerationResult>(new ImageGenerationException(ImageGenerationErrorKind.ProviderUnavailable, "down")));
