@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Net.Http.Headers;
+#if NET9_0_OR_GREATER
+using System.Runtime.InteropServices;
+#endif
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using UnifiedImageGen.Costs;
@@ -336,9 +339,18 @@ public sealed class GoogleImageGenerator : IImageGenerator, IDisposable
     {
         try
         {
+#if NET9_0_OR_GREATER
+            // GetBytesFromBase64 decodes into a pooled buffer and copies the image out; decoding the raw token (quotes
+            // stripped) writes the image once, into its exact-size array. Escaped text (such as "\/") takes the copy.
+            ReadOnlySpan<byte> raw = JsonMarshal.GetRawUtf8Value(data);
+            if (data.ValueKind == JsonValueKind.String && raw.Length >= 2 && raw.IndexOf((byte)'\\') < 0)
+            {
+                return Base64Image.Decode(raw[1..^1]);
+            }
+#endif
             return data.GetBytesFromBase64();
         }
-        catch (Exception ex) when (ex is FormatException or InvalidOperationException)
+        catch (Exception ex) when (ex is FormatException or InvalidOperationException || (ex is ImageGenerationException { Provider: null }))
         {
             throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, "Google answered with image data that is not valid base64.", ex) { Provider = ProviderName, Model = model };
         }
