@@ -12,6 +12,7 @@ namespace UnifiedImageGen.Benchmarks;
 public class RawBytesBenchmarks
 {
     private byte[] _image = [];
+    private byte[] _liveHeap = [];
     private HttpClient _client = null!;
     private StabilityAIImageGenerator _stability = null!;
     private ImageDownloader _downloader = null!;
@@ -23,6 +24,7 @@ public class RawBytesBenchmarks
     [GlobalSetup]
     public void Setup()
     {
+        _liveHeap = Payloads.LiveHeap();
         _image = Payloads.Image(ImageBytes);
         var handler = new StaticHandler(_image, "image/png");
         _client = new HttpClient(handler);
