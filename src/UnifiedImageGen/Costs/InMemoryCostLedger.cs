@@ -83,7 +83,7 @@ public sealed class InMemoryCostLedger : ICostLedger
         foreach (var old in _entries.Values.Where(e => e.Timestamp < cutoff && e.Status != CostEntryStatus.Reserved).ToArray())
         {
             _entries.Remove(old.Id);
-            Count(old, -1);
+            Tally(old, -1);
         }
     }
 
@@ -92,14 +92,14 @@ public sealed class InMemoryCostLedger : ICostLedger
     {
         if (_entries.TryGetValue(entry.Id, out var previous))
         {
-            Count(previous, -1);
+            Tally(previous, -1);
         }
 
         _entries[entry.Id] = entry;
-        Count(entry, +1);
+        Tally(entry, +1);
     }
 
-    private void Count(CostEntry entry, int sign)
+    private void Tally(CostEntry entry, int sign)
     {
         var day = DayOf(entry.Timestamp);
         if (!_days.TryGetValue(day, out var spend))
