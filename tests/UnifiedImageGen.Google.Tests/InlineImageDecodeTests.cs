@@ -3,7 +3,7 @@ using UnifiedImageGen.Testing;
 
 namespace UnifiedImageGen.Google.Tests;
 
-public class AllocationTests
+public class InlineImageDecodeTests
 {
     [Fact]
     public async Task A15MegabyteInlineImage_CostsTheImageArrayPlusAFewKilobytes()
@@ -17,5 +17,21 @@ public class AllocationTests
 
         Assert.InRange(allocated - image.Length, 0, 8 * 1024);
         Assert.Equal(image, (await generator.GenerateAsync(new ImageGenerationRequest("x"))).Images[0].Data.ToArray());
+    }
+
+    [Fact]
+    public async Task InlineImageWithJsonEscapes_DecodesTheSame()
+    {
+        // JSON may escape "/" as "\/"; such text cannot be decoded from the raw token and takes the unescaping path.
+        byte[] image = new byte[3_000];
+        new Random(4).NextBytes(image);
+        string base64 = Convert.ToBase64String(image);
+        Assert.Contains('/', base64);
+        byte[] body = Encoding.UTF8.GetBytes($$$"""{"candidates":[{"content":{"parts":[{"inlineData":{"mimeType":"image/png","data":"{{{base64.Replace("/", "\\/", StringComparison.Ordinal)}}}"}}]},"finishReason":"STOP"}]}""");
+        using var generator = new GoogleImageGenerator(new HttpClient(new StaticBodyHandler(body, "application/json")), new GoogleImageGeneratorOptions { ApiKey = "AIza-test" });
+
+        var result = await generator.GenerateAsync(new ImageGenerationRequest("x"));
+
+        Assert.Equal(image, result.Images[0].Data.ToArray());
     }
 }
