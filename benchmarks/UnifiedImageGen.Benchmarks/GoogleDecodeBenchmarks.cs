@@ -1,7 +1,4 @@
-using System.Buffers;
-using System.Buffers.Text;
 using System.Text;
-using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using UnifiedImageGen.Google;
 
@@ -17,6 +14,7 @@ namespace UnifiedImageGen.Benchmarks;
 [IterationCount(15)] // the time targets are ratios within 10%: three iterations on two shared cores vary more than that, also under "--job short"
 public class GoogleDecodeBenchmarks
 {
+    private static readonly byte[] InlineData = "data"u8.ToArray();
     private byte[] _image = [];
     private byte[] _liveHeap = [];
     private HttpClient _floorClient = null!;
@@ -45,53 +43,11 @@ public class GoogleDecodeBenchmarks
     public void Cleanup() => _unified.Dispose();
 
     [Benchmark(Baseline = true)]
-    public async Task<ReadOnlyMemory<byte>> Floor()
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash-image:generateContent");
-        using var response = await _floorClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        int length = (int)response.Content.Headers.ContentLength!.Value;
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(length);
-        try
-        {
-            using (var stream = await response.Content.ReadAsStreamAsync())
-            {
-                int read = 0;
-                while (read < length)
-                {
-                    read += await stream.ReadAsync(buffer.AsMemory(read, length - read));
-                }
-            }
-
-            return DecodeInlineData(buffer.AsSpan(0, length));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
+    public Task<ReadOnlyMemory<byte>> Floor() => LeastWork.DecodeFirstBase64Async(_floorClient, "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash-image:generateContent", InlineData);
 
     [Benchmark]
     public async Task<ReadOnlyMemory<byte>> UnifiedGoogle() =>
         (await _unified.GenerateAsync(new ImageGenerationRequest("a red fox in snow"))).Images[0].Data;
-
-    private static byte[] DecodeInlineData(ReadOnlySpan<byte> json)
-    {
-        var reader = new Utf8JsonReader(json);
-        while (reader.Read())
-        {
-            if (reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("data"u8))
-            {
-                reader.Read();
-                var base64 = reader.ValueSpan;
-                int padding = base64.EndsWith("=="u8) ? 2 : base64.EndsWith("="u8) ? 1 : 0;
-                var image = GC.AllocateUninitializedArray<byte>((base64.Length - padding) * 3 / 4);
-                Base64.DecodeFromUtf8(base64, image, out _, out _);
-                return image;
-            }
-        }
-
-        throw new InvalidOperationException("no image");
-    }
 
     private void Check(ReadOnlyMemory<byte> data, string name)
     {

@@ -1,8 +1,5 @@
-using System.Buffers;
-using System.Buffers.Text;
 using System.ClientModel;
 using System.ClientModel.Primitives;
-using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.DependencyInjection;
 using OpenAI;
@@ -25,6 +22,7 @@ namespace UnifiedImageGen.Benchmarks;
 [IterationCount(15)] // the time targets are ratios within 10%: three iterations on two shared cores vary more than that, also under "--job short"
 public class OpenAIDecodeBenchmarks
 {
+    private static readonly byte[] B64Json = "b64_json"u8.ToArray();
     private byte[] _image = [];
     private HttpClient _floorClient = null!;
     private ImageClient _sdk = null!;
@@ -68,30 +66,7 @@ public class OpenAIDecodeBenchmarks
     public void Cleanup() => _services.Dispose();
 
     [Benchmark(Baseline = true)]
-    public async Task<ReadOnlyMemory<byte>> Floor()
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "https://api.openai.com/v1/images/generations");
-        using var response = await _floorClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        int length = (int)response.Content.Headers.ContentLength!.Value;
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(length);
-        try
-        {
-            using (var stream = await response.Content.ReadAsStreamAsync())
-            {
-                int read = 0;
-                while (read < length)
-                {
-                    read += await stream.ReadAsync(buffer.AsMemory(read, length - read));
-                }
-            }
-
-            return DecodeFirstImage(buffer.AsSpan(0, length));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
+    public Task<ReadOnlyMemory<byte>> Floor() => LeastWork.DecodeFirstBase64Async(_floorClient, "https://api.openai.com/v1/images/generations", B64Json);
 
     [Benchmark]
     public async Task<ReadOnlyMemory<byte>> OpenAISdk()
@@ -111,25 +86,6 @@ public class OpenAIDecodeBenchmarks
     [Benchmark]
     public async Task<ReadOnlyMemory<byte>> UnifiedCacheHit() =>
         (await _pipeline.GenerateAsync(new ImageGenerationRequest("a cached fox") { Seed = 1 })).Images[0].Data;
-
-    private static byte[] DecodeFirstImage(ReadOnlySpan<byte> json)
-    {
-        var reader = new Utf8JsonReader(json);
-        while (reader.Read())
-        {
-            if (reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("b64_json"u8))
-            {
-                reader.Read();
-                var base64 = reader.ValueSpan;
-                int padding = base64.EndsWith("=="u8) ? 2 : base64.EndsWith("="u8) ? 1 : 0;
-                var image = GC.AllocateUninitializedArray<byte>((base64.Length - padding) * 3 / 4);
-                Base64.DecodeFromUtf8(base64, image, out _, out _);
-                return image;
-            }
-        }
-
-        throw new InvalidOperationException("no image");
-    }
 
     private void Check(ReadOnlyMemory<byte> data, string name)
     {
