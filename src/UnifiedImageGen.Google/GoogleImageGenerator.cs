@@ -342,8 +342,7 @@ public sealed class GoogleImageGenerator : IImageGenerator, IDisposable
 #if NET9_0_OR_GREATER
             // GetBytesFromBase64 decodes into a pooled buffer and copies the image out; decoding the raw token (quotes
             // stripped) writes the image once, into its exact-size array. Escaped text (such as "\/") takes the copy.
-            ReadOnlySpan<byte> raw = JsonMarshal.GetRawUtf8Value(data);
-            if (data.ValueKind == JsonValueKind.String && raw.Length >= 2 && raw.IndexOf((byte)'\\') < 0)
+            if (data.ValueKind == JsonValueKind.String && JsonMarshal.GetRawUtf8Value(data) is { Length: >= 2 } raw && raw.IndexOf((byte)'\\') < 0)
             {
                 return Base64Image.Decode(raw[1..^1]);
             }

@@ -6,25 +6,20 @@ namespace UnifiedImageGen.Google.Tests;
 public class InlineImageDecodeTests
 {
     [Fact]
-    public async Task A15MegabyteInlineImage_CostsTheImageArrayPlusAFewKilobytes()
+    public void A15MegabyteInlineImage_CostsTheImageArrayPlusAFewKilobytes()
     {
-        byte[] image = new byte[1_500_000];
-        new Random(2).NextBytes(image);
+        byte[] image = AllocationProbe.RandomImage(1_500_000, seed: 2);
         byte[] body = Encoding.UTF8.GetBytes($$$"""{"candidates":[{"content":{"role":"model","parts":[{"inlineData":{"mimeType":"image/png","data":"{{{Convert.ToBase64String(image)}}}"}}]},"finishReason":"STOP","index":0}],"usageMetadata":{"promptTokenCount":12,"candidatesTokenCount":1290,"totalTokenCount":1302},"modelVersion":"gemini-2.5-flash-image"}""");
         using var generator = new GoogleImageGenerator(new HttpClient(new StaticBodyHandler(body, "application/json")), new GoogleImageGeneratorOptions { ApiKey = "AIza-test" });
 
-        long allocated = AllocationProbe.MeasureSecondCall(() => generator.GenerateAsync(new ImageGenerationRequest("a red fox in snow")));
-
-        Assert.InRange(allocated - image.Length, 0, 8 * 1024);
-        Assert.Equal(image, (await generator.GenerateAsync(new ImageGenerationRequest("x"))).Images[0].Data.ToArray());
+        AllocationProbe.AssertCostsTheImagePlusAtMost(generator, image);
     }
 
     [Fact]
     public async Task InlineImageWithJsonEscapes_DecodesTheSame()
     {
         // JSON may escape "/" as "\/"; such text cannot be decoded from the raw token and takes the unescaping path.
-        byte[] image = new byte[3_000];
-        new Random(4).NextBytes(image);
+        byte[] image = AllocationProbe.RandomImage(3_000, seed: 4);
         string base64 = Convert.ToBase64String(image);
         Assert.Contains('/', base64);
         byte[] body = Encoding.UTF8.GetBytes($$$"""{"candidates":[{"content":{"parts":[{"inlineData":{"mimeType":"image/png","data":"{{{base64.Replace("/", "\\/", StringComparison.Ordinal)}}}"}}]},"finishReason":"STOP"}]}""");

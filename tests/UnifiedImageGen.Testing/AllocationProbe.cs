@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using Xunit;
 
 namespace UnifiedImageGen.Testing;
 
@@ -9,15 +10,29 @@ namespace UnifiedImageGen.Testing;
 /// </summary>
 public static class AllocationProbe
 {
-    /// <summary>Bytes allocated by the second of two calls (the first warms up statics and the JIT).</summary>
-    public static long MeasureSecondCall<T>(Func<Task<T>> call)
+    /// <summary>Random bytes of the given size that start with a PNG signature, so providers that sniff accept them.</summary>
+    public static byte[] RandomImage(int size, int seed)
     {
-        Complete(call());
+        var image = new byte[size];
+        new Random(seed).NextBytes(image);
+        ReadOnlySpan<byte> signature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
+        signature.CopyTo(image);
+        return image;
+    }
+
+    /// <summary>
+    /// Asserts that a generate call (the second; the first warms up statics and the JIT) allocates
+    /// <paramref name="image"/>'s length plus at most <paramref name="slackBytes"/>, and returns exactly those bytes.
+    /// </summary>
+    public static void AssertCostsTheImagePlusAtMost(IImageGenerator generator, byte[] image, int slackBytes = 8 * 1024)
+    {
+        Complete(generator.GenerateAsync(new ImageGenerationRequest("a red fox in snow")));
         long before = GC.GetAllocatedBytesForCurrentThread();
-        var result = Complete(call());
+        var result = Complete(generator.GenerateAsync(new ImageGenerationRequest("a red fox in snow")));
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        GC.KeepAlive(result);
-        return allocated;
+
+        Assert.InRange(allocated - image.Length, 0, slackBytes);
+        Assert.Equal(image, result.Images[0].Data.ToArray());
     }
 
     private static T Complete<T>(Task<T> task)
