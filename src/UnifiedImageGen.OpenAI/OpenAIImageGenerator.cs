@@ -114,7 +114,7 @@ public sealed class OpenAIImageGenerator : IImageGenerator, IStreamingImageGener
         {
             var finals = new List<OpenAIResponse>();
             var parser = SseParser.Create(stream, (eventType, data) => StreamEvent.Parse(eventType, data, plan.Model.Id, requestId));
-            await foreach (var item in parser.EnumerateAsync(cancellationToken).ConfigureAwait(false))
+            await foreach (var item in _transport.ReadStreamAsync(parser.EnumerateAsync(cancellationToken), plan.Model.Id, cancellationToken).ConfigureAwait(false))
             {
                 var evt = item.Data;
                 if (evt.ErrorBody is { } errorBody)

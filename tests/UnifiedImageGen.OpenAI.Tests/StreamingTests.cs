@@ -116,10 +116,30 @@ public class StreamingTests
         Assert.True(body.Disposed);
     }
 
+    [Fact]
+    public async Task ConnectionDroppedMidStream_IsATransientProviderUnavailableError_AfterThePartialImage()
+    {
+        // SocketsHttpHandler reports a body that ends early as an IOException (HttpIOException) from the stream read.
+        var (generator, server) = Create();
+        var body = new StallingStream(Encoding.UTF8.GetBytes(Text("gpt-image-1.stream.txt").Split("event: image_generation.partial_image")[1].Insert(0, "event: image_generation.partial_image")), new IOException("The response ended prematurely."));
+        server.Then(() => EventStream(body));
+        var seen = new List<ImageGenerationUpdateKind>();
+        var ex = await Assert.ThrowsAsync<ImageGenerationException>(async () =>
+        {
+            await foreach (var update in generator.GenerateStreamingAsync(new ImageGenerationRequest("x") { Model = "gpt-image-1" }))
+            {
+                seen.Add(update.Kind);
+            }
+        });
+        Assert.Equal([ImageGenerationUpdateKind.PartialImage], seen);
+        Assert.Equal((ImageGenerationErrorKind.ProviderUnavailable, "openai", "gpt-image-1", true), (ex.Kind, ex.Provider, ex.Model, ex.IsTransient));
+        Assert.True(body.Disposed);
+    }
+
     private sealed class PassThrough(IImageGenerator inner) : DelegatingImageGenerator(inner);
 
-    /// <summary>Serves its bytes, then blocks until the read is cancelled, like a model still rendering.</summary>
-    private sealed class StallingStream(byte[] first) : Stream
+    /// <summary>Serves its bytes, then blocks until the read is cancelled, like a model still rendering (or fails, like a dropped connection).</summary>
+    private sealed class StallingStream(byte[] first, Exception? failWith = null) : Stream
     {
         private int _position;
 
@@ -143,6 +163,11 @@ public class StreamingTests
                 first.AsMemory(_position, n).CopyTo(buffer);
                 _position += n;
                 return n;
+            }
+
+            if (failWith is not null)
+            {
+                throw failWith;
             }
 
             await Task.Delay(Timeout.Infinite, cancellationToken);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using UnifiedImageGen.Http;
@@ -105,17 +106,58 @@ public sealed class ProviderTransport
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
-            throw new ImageGenerationException(ImageGenerationErrorKind.ProviderUnavailable, $"The response from {ProviderName} broke off while it was read.")
-            {
-                Provider = ProviderName,
-                IsTransient = true,
-            };
+            throw BrokeOff(model: null);
         }
         catch (ImageGenerationException ex) when (ex.Provider is null)
         {
             throw new ImageGenerationException(ex.Kind, $"{ProviderName}: {ex.Message}") { Provider = ProviderName, IsTransient = ex.IsTransient };
         }
     }
+
+    /// <summary>
+    /// Passes on the items of a streamed body (such as server-sent events), mapping a connection that breaks mid-stream
+    /// to the same transient <see cref="ImageGenerationErrorKind.ProviderUnavailable"/> error as a broken plain body.
+    /// </summary>
+    /// <typeparam name="T">The item type.</typeparam>
+    /// <param name="items">The items, read from the response body.</param>
+    /// <param name="model">The model, for error messages.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    public async IAsyncEnumerable<T> ReadStreamAsync<T>(IAsyncEnumerable<T> items, string? model, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        var enumerator = items.GetAsyncEnumerator(cancellationToken);
+        await using (enumerator.ConfigureAwait(false))
+        {
+            while (true)
+            {
+                bool more;
+                try
+                {
+                    more = await enumerator.MoveNextAsync().ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is HttpRequestException or IOException)
+                {
+                    throw BrokeOff(model);
+                }
+
+                if (!more)
+                {
+                    yield break;
+                }
+
+                yield return enumerator.Current;
+            }
+        }
+    }
+
+    // No inner exception: socket errors can carry the URL.
+    private ImageGenerationException BrokeOff(string? model) =>
+        new(ImageGenerationErrorKind.ProviderUnavailable, $"The response from {ProviderName} broke off while it was read.")
+        {
+            Provider = ProviderName,
+            Model = model,
+            IsTransient = true,
+        };
 
     /// <summary>Sends a request and reads its JSON answer with a source-generated type (unreadable JSON is UnexpectedResponse).</summary>
     /// <typeparam name="T">The wire type.</typeparam>
