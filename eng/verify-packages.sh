@@ -37,6 +37,8 @@ problems = [what for what, ok in [
     ("tags", "<tags>" in nuspec),
     ("description", "<description>" in nuspec),
     ("XML docs", name == "UnifiedImageGen.Cli" or f"lib/net10.0/{name}.xml" in files),
+    # The tool builds for one framework when run from source, both when packed: the package must carry both.
+    ("both target frameworks", all(f"{'tools' if name == 'UnifiedImageGen.Cli' else 'lib'}/{tfm}/{'any/' if name == 'UnifiedImageGen.Cli' else ''}{name}.dll" in files for tfm in ("net8.0", "net10.0"))),
 ] if not ok]
 if problems:
     sys.exit(f"{name}: missing {', '.join(problems)}")

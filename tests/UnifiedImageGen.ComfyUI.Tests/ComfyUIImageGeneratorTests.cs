@@ -50,7 +50,7 @@ public sealed class ComfyUIImageGeneratorTests : IAsyncLifetime
         var job = await generator.StartAsync(new ImageGenerationRequest("x") { Seed = 1 });
         string promptId = job.Id[(job.Id.LastIndexOf('/') + 1)..];
         var watchdog = System.Diagnostics.Stopwatch.StartNew();
-        while (generator.ProgressOf(promptId) is not 0.5 && watchdog.Elapsed < TimeSpan.FromSeconds(10))
+        while (generator.ProgressOf(promptId) is not 0.5 && watchdog.Elapsed < TestTimeouts.Hang)
         {
             await Task.Yield();
         }
@@ -110,7 +110,7 @@ public sealed class ComfyUIImageGeneratorTests : IAsyncLifetime
         using var cts = new CancellationTokenSource();
         var call = generator.GenerateAsync(new ImageGenerationRequest("x") { Seed = 1 }, cts.Token);
         var watchdog = System.Diagnostics.Stopwatch.StartNew();
-        while (_server.HistoryPolls == 0 && watchdog.Elapsed < TimeSpan.FromSeconds(10))
+        while (_server.HistoryPolls == 0 && watchdog.Elapsed < TestTimeouts.Hang)
         {
             _time.Advance(TimeSpan.FromSeconds(1));
             await Task.Yield();

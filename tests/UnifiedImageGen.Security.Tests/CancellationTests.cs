@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using UnifiedImageGen.Security.Tests.Harness;
+using UnifiedImageGen.Testing;
 
 namespace UnifiedImageGen.Security.Tests;
 
@@ -77,7 +78,7 @@ public class CancellationTests
         var watch = Stopwatch.StartNew();
         while (!condition())
         {
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"timed out waiting until {what}");
+            Assert.True(watch.Elapsed < TestTimeouts.Hang, $"timed out waiting until {what}");
             await Task.Delay(1);
         }
     }
@@ -135,7 +136,7 @@ public class CancellationTests
         await cts.CancelAsync();
 
         // Ends promptly, on real time, without the manual clock moving a tick.
-        var finished = await Task.WhenAny(call, Task.Delay(TimeSpan.FromSeconds(10)));
+        var finished = await Task.WhenAny(call, Task.Delay(TestTimeouts.Hang));
         Assert.Same(call, finished);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
         Assert.Equal(clockBefore, host.Time.GetUtcNow());
@@ -194,9 +195,9 @@ public class CancellationTests
         host.Server.Override = (request, ct) => request.Method == HttpMethod.Post ? Stall(reached, ct) : null;
         using var cts = new CancellationTokenSource();
         var call = host.Provider.GenerateAsync(ProviderHost.Valid(provider), cts.Token);
-        await reached.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await reached.Task.WaitAsync(TestTimeouts.Hang);
         await cts.CancelAsync();
-        Assert.Same(call, await Task.WhenAny(call, Task.Delay(TimeSpan.FromSeconds(10))));
+        Assert.Same(call, await Task.WhenAny(call, Task.Delay(TestTimeouts.Hang)));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
         Assert.Equal(1, host.Server.Count);
         host.Time.Advance(TimeSpan.FromMinutes(10));
@@ -213,9 +214,9 @@ public class CancellationTests
         host.Server.Override = (request, ct) => IsDownload(provider, request) ? Stall(reached, ct) : null;
         using var cts = new CancellationTokenSource();
         var call = host.Provider.GenerateAsync(ProviderHost.Valid(provider), cts.Token);
-        await reached.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await reached.Task.WaitAsync(TestTimeouts.Hang);
         await cts.CancelAsync();
-        Assert.Same(call, await Task.WhenAny(call, Task.Delay(TimeSpan.FromSeconds(10))));
+        Assert.Same(call, await Task.WhenAny(call, Task.Delay(TestTimeouts.Hang)));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
         Assert.Equal(2, host.Server.Count);
         Assert.True(host.Server.AllResponsesDisposed);
@@ -233,7 +234,7 @@ public class CancellationTests
         var wait = host.Jobs.WaitForCompletionAsync(job.Id, cts.Token);
         await WaitUntil(() => host.Time.NextTimerWithin(TimeSpan.FromSeconds(5)) is not null || wait.IsCompleted, "the wait polls");
         await cts.CancelAsync();
-        Assert.Same(wait, await Task.WhenAny(wait, Task.Delay(TimeSpan.FromSeconds(10))));
+        Assert.Same(wait, await Task.WhenAny(wait, Task.Delay(TestTimeouts.Hang)));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => wait);
 
         // Cancelling a wait is not cancelling the job (Azure SDK guideline): no cancel call, and no more polls.

@@ -21,17 +21,25 @@ public static class AllocationProbe
     }
 
     /// <summary>
-    /// Asserts that a generate call (the second; the first warms up statics and the JIT) allocates
-    /// <paramref name="image"/>'s length plus at most <paramref name="slackBytes"/>, and returns exactly those bytes.
+    /// Asserts that a generate call (the second; the first warms up statics and the JIT) allocates the image once:
+    /// <paramref name="image"/>'s length plus less than <paramref name="slackBytes"/>, and returns exactly those bytes.
     /// </summary>
-    public static void AssertCostsTheImagePlusAtMost(IImageGenerator generator, byte[] image, int slackBytes = 8 * 1024)
+    /// <remarks>
+    /// What this guards is the copies: one more image-sized array (a second decode, a buffered body, a
+    /// <c>ToArray()</c>) adds the whole image, 1.5 MB here. The few kilobytes a call allocates besides differ between
+    /// Debug and Release (6.4 vs 5.3 KB for OpenAI, 8.2 vs 6.6 KB for Stability on net10.0) and between runtime
+    /// versions, so the default slack is 64 KB, which holds in both configurations; the exact per-call figure is a
+    /// benchmark result (benchmarks/README.md), not a test assertion.
+    /// </remarks>
+    public static void AssertAllocatesTheImageOnce(IImageGenerator generator, byte[] image, int slackBytes = 64 * 1024)
     {
         Complete(generator.GenerateAsync(new ImageGenerationRequest("a red fox in snow")));
         long before = GC.GetAllocatedBytesForCurrentThread();
         var result = Complete(generator.GenerateAsync(new ImageGenerationRequest("a red fox in snow")));
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
-        Assert.InRange(allocated - image.Length, 0, slackBytes);
+        long extra = allocated - image.Length;
+        Assert.True(extra >= 0 && extra < slackBytes, $"The call allocated {allocated:N0} bytes for a {image.Length:N0}-byte image: {extra:N0} besides the image (limit {slackBytes:N0}).");
         Assert.Equal(image, result.Images[0].Data.ToArray());
     }
 

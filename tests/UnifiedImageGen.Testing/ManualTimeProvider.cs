@@ -109,9 +109,9 @@ public sealed class ManualTimeProvider : TimeProvider
         var watchdog = global::System.Diagnostics.Stopwatch.StartNew(); // real time, only to fail a hung test instead of spinning forever
         while (!task.IsCompleted)
         {
-            if (watchdog.Elapsed > TimeSpan.FromSeconds(30))
+            if (watchdog.Elapsed > TestTimeouts.Hang)
             {
-                throw new TimeoutException("The task neither completed nor waited on a timer within 30 s of real time.");
+                throw new TimeoutException($"The task neither completed nor waited on a timer within {TestTimeouts.Hang.TotalSeconds:0} s of real time.");
             }
 
             // Give continuations a chance to run and register their timers before the clock moves.

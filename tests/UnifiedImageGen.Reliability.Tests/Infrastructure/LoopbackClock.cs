@@ -39,9 +39,9 @@ internal sealed class LoopbackClock(ManualTimeProvider inner, params TimeSpan[] 
         DateTimeOffset? seen = null;
         while (!task.IsCompleted)
         {
-            if (watchdog.Elapsed > TimeSpan.FromSeconds(20))
+            if (watchdog.Elapsed > TestTimeouts.Hang)
             {
-                throw new TimeoutException("The call neither finished nor waited on a timer within 20 s of real time.");
+                throw new TimeoutException($"The call neither finished nor waited on a timer within {TestTimeouts.Hang.TotalSeconds:0} s of real time.");
             }
 
             // Wait for I/O progress (or a millisecond) before looking again.

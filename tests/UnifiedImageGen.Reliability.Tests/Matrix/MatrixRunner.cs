@@ -24,7 +24,7 @@ internal static class MatrixRunner
         // A request the previous cell stalled ends when the server notices the abort, which can lag on a busy
         // machine; until then it would count as stalled in this cell and let the clock jump to a guard.
         var drain = Stopwatch.StartNew();
-        while (emulator.Traffic.Stalled > 0 && drain.Elapsed < TimeSpan.FromSeconds(10))
+        while (emulator.Traffic.Stalled > 0 && drain.Elapsed < TestTimeouts.Hang)
         {
             await Task.Delay(5);
         }

@@ -146,7 +146,8 @@ public class CachingImageGeneratorTests
         }
 
         long perInsert = (GC.GetAllocatedBytesForCurrentThread() - before) / 99;
-        Assert.True(perInsert < 200, $"{perInsert} bytes allocated per insert into a full cache");
+        // 128 B in Debug and Release today; the limit is far below the ~700 KB a scan costs and far above runtime noise.
+        Assert.True(perInsert < 1024, $"{perInsert} bytes allocated per insert into a full cache");
         Assert.Equal((20_000, 20_000L * 100), (cache.Count, cache.TotalBytes));
         Assert.Null(await cache.GetAsync(keys[99]));
         Assert.NotNull(await cache.GetAsync(keys[100]));
