@@ -20,11 +20,16 @@ namespace UnifiedImageGen.Resilience;
 /// have started it: the connection was never made, or the provider answered 429, 502, 503 or 504. A POST whose attempt
 /// timed out or whose connection broke mid-call is never retried: the work may be running. Idempotent requests (GET,
 /// HEAD, PUT, DELETE, or a request marked with <see cref="MarkIdempotent"/>) are also retried after timeouts, 408 and 500.
+/// A request marked with <see cref="MarkBillableOnceSent"/> (a create the provider holds open until the result is ready)
+/// is retried only when the connection was never made or the provider answered 429: a 502/503/504 may come from a
+/// proxy after the work was created. A response header <c>x-should-retry: true|false</c> (OpenAI's) overrides the
+/// status rules either way.
 /// </remarks>
 public sealed class ImageGenerationResilienceHandler : DelegatingHandler
 {
     private static readonly ResiliencePropertyKey<HttpRequestMessage> RequestKey = new("UnifiedImageGen.Request");
     private static readonly HttpRequestOptionsKey<bool> IdempotentKey = new("UnifiedImageGen.Idempotent");
+    private static readonly HttpRequestOptionsKey<bool> BillableOnceSentKey = new("UnifiedImageGen.BillableOnceSent");
 
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
     private readonly string _providerName;
@@ -58,6 +63,18 @@ public sealed class ImageGenerationResilienceHandler : DelegatingHandler
         request.Options.Set(IdempotentKey, true);
     }
 
+    /// <summary>
+    /// Marks a request whose work may exist as soon as the provider has read it (Replicate's create with
+    /// <c>Prefer: wait</c>): it is retried only when the connection was never made or the provider answered 429, never
+    /// after a 502, 503 or 504, which a proxy can send while the work runs on.
+    /// </summary>
+    /// <param name="request">The request.</param>
+    public static void MarkBillableOnceSent(HttpRequestMessage request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.Options.Set(BillableOnceSentKey, true);
+    }
+
     /// <summary>Builds the pipeline the handler runs: total timeout, retry, circuit breaker, attempt timeout.</summary>
     /// <param name="providerName">The provider name, for logs.</param>
     /// <param name="options">The settings.</param>
@@ -87,7 +104,7 @@ public sealed class ImageGenerationResilienceHandler : DelegatingHandler
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = options.UseJitter,
                 ShouldHandle = args => ShouldRetryAsync(args.Outcome, args.Context, options, timeProvider),
-                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result is { } response ? RetryAfter.From(response, timeProvider) : null),
+                DelayGenerator = args => args.Outcome.Result is { } response ? RequestedWaitAsync(response, options, timeProvider, args.Context.CancellationToken) : ValueTask.FromResult<TimeSpan?>(null),
                 OnRetry = args =>
                 {
                     var request = args.Context.Properties.GetValue(RequestKey, null!);
@@ -191,9 +208,11 @@ public sealed class ImageGenerationResilienceHandler : DelegatingHandler
 
         var response = outcome.Result!;
         int status = (int)response.StatusCode;
-        bool retryable = status switch
+        bool billableOnceSent = request is not null && request.Options.TryGetValue(BillableOnceSentKey, out bool marked) && marked;
+        bool retryable = ShouldRetryHeader(response) ?? status switch
         {
-            429 or 502 or 503 or 504 => true,
+            429 => true,
+            502 or 503 or 504 => !billableOnceSent,
             408 or 500 => idempotent,
             _ => false,
         };
@@ -202,23 +221,49 @@ public sealed class ImageGenerationResilienceHandler : DelegatingHandler
             return false;
         }
 
-        if (RetryAfter.From(response, timeProvider) is { } wait && wait > options.MaxRetryAfter)
+        if (await RequestedWaitAsync(response, options, timeProvider, context.CancellationToken).ConfigureAwait(false) is { } wait && wait > options.MaxRetryAfter)
         {
             return false;
         }
 
         if (options.IsPermanentFailure is { } isPermanent)
         {
-#if NET9_0_OR_GREATER
-            await response.Content.LoadIntoBufferAsync(context.CancellationToken).ConfigureAwait(false);
-#else
-            await response.Content.LoadIntoBufferAsync().ConfigureAwait(false);
-#endif
+            await BufferAsync(response, context.CancellationToken).ConfigureAwait(false);
             return !await isPermanent(response, context.CancellationToken).ConfigureAwait(false);
         }
 
         return true;
     }
+
+    // OpenAI's servers say per response whether a retry is safe; its official SDKs obey (openai-python _base_client.py).
+    private static bool? ShouldRetryHeader(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("x-should-retry", out var values) && values.FirstOrDefault() is { } value
+            ? value.Equals("true", StringComparison.OrdinalIgnoreCase) ? true : value.Equals("false", StringComparison.OrdinalIgnoreCase) ? false : null
+            : null;
+
+    // The wait a response asks for: a header first, then the provider's body reader.
+    private static async ValueTask<TimeSpan?> RequestedWaitAsync(HttpResponseMessage response, ImageGenerationResilienceOptions options, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        if (RetryAfter.From(response, timeProvider) is { } header)
+        {
+            return header;
+        }
+
+        if (options.RetryDelayFromBody is not { } fromBody)
+        {
+            return null;
+        }
+
+        await BufferAsync(response, cancellationToken).ConfigureAwait(false);
+        return await fromBody(response, cancellationToken).ConfigureAwait(false) is { } wait && wait >= TimeSpan.Zero ? wait : null;
+    }
+
+    private static Task BufferAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
+#if NET9_0_OR_GREATER
+        response.Content.LoadIntoBufferAsync(cancellationToken);
+#else
+        response.Content.LoadIntoBufferAsync();
+#endif
 
     private static bool IsProviderFailure(Outcome<HttpResponseMessage> outcome) => outcome.Exception switch
     {

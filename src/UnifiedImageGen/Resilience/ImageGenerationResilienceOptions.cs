@@ -63,6 +63,14 @@ public sealed class ImageGenerationResilienceOptions
     /// </summary>
     public Func<HttpResponseMessage, CancellationToken, ValueTask<bool>>? IsPermanentFailure { get; set; }
 
+    /// <summary>
+    /// Reads how long to wait from a retryable response's body, for providers that put it there instead of in a
+    /// header (Google's <c>RetryInfo.retryDelay</c>). Consulted only when no <c>Retry-After</c> or
+    /// <c>retry-after-ms</c> header gives a wait; the body is buffered before the call. A wait above
+    /// <see cref="MaxRetryAfter"/> ends the retries, as a header's would.
+    /// </summary>
+    public Func<HttpResponseMessage, CancellationToken, ValueTask<TimeSpan?>>? RetryDelayFromBody { get; set; }
+
     /// <summary>Checks the values and returns what is wrong, naming each setting.</summary>
     public IEnumerable<string> Validate()
     {

@@ -138,6 +138,75 @@ public class ResilienceHandlerTests
         Assert.Contains("insufficient_quota", await response.Content.ReadAsStringAsync());
     }
 
+    [Theory]
+    [InlineData(HttpStatusCode.BadGateway, 1)]
+    [InlineData(HttpStatusCode.ServiceUnavailable, 1)]
+    [InlineData(HttpStatusCode.GatewayTimeout, 1)]
+    [InlineData(HttpStatusCode.TooManyRequests, 2)]
+    public async Task PostBillableOnceSent_IsRetriedOnlyOnARateLimit(HttpStatusCode first, int expectedAttempts)
+    {
+        // A create held open by Replicate's Prefer: wait can exist before a proxy answers 502/503/504 (PROVIDERS.md 13.5).
+        _server.ThenStatus(first).ThenStatus(HttpStatusCode.OK);
+        var request = new HttpRequestMessage(HttpMethod.Post, "https://api.example.com/v1/predictions") { Content = new StringContent("{}") };
+        ImageGenerationResilienceHandler.MarkBillableOnceSent(request);
+
+        using var response = await _time.RunAsync(Client().SendAsync(request));
+
+        Assert.Equal(expectedAttempts, _server.Count);
+    }
+
+    [Fact]
+    public async Task PostBillableOnceSent_ConnectionNeverMade_IsRetried()
+    {
+        _server.ThenThrow(new HttpRequestException(HttpRequestError.ConnectionError, "refused")).ThenStatus(HttpStatusCode.OK);
+        var request = new HttpRequestMessage(HttpMethod.Post, "https://api.example.com/v1/predictions") { Content = new StringContent("{}") };
+        ImageGenerationResilienceHandler.MarkBillableOnceSent(request);
+
+        using var response = await _time.RunAsync(Client().SendAsync(request));
+
+        Assert.Equal((HttpStatusCode.OK, 2), (response.StatusCode, _server.Count));
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.TooManyRequests, "false", 1)]   // retryable by status, the server says no
+    [InlineData(HttpStatusCode.ServiceUnavailable, "false", 1)]
+    [InlineData(HttpStatusCode.InternalServerError, "true", 2)] // a POST's 500 is not retried by status, the server says yes
+    [InlineData(HttpStatusCode.Conflict, "true", 2)]
+    [InlineData(HttpStatusCode.TooManyRequests, "maybe", 2)]    // anything else: the status rules
+    public async Task XShouldRetryHeader_OverridesTheStatusRules(HttpStatusCode status, string header, int expectedAttempts)
+    {
+        // openai-python _base_client.py _should_retry: "x-should-retry" true/false wins over the status (PROVIDERS.md 13.2).
+        _server.ThenStatus(status, "{}", r => r.Headers.TryAddWithoutValidation("x-should-retry", header)).ThenStatus(HttpStatusCode.OK);
+
+        using var response = await _time.RunAsync(Post(Client()));
+
+        Assert.Equal(expectedAttempts, _server.Count);
+    }
+
+    [Fact]
+    public async Task RetryDelayFromBody_IsHonouredWhenNoHeaderGivesOne()
+    {
+        _server.ThenStatus(HttpStatusCode.TooManyRequests, "{\"wait\":17}").ThenStatus(HttpStatusCode.OK);
+        var client = Client(o => o.RetryDelayFromBody = async (response, ct) =>
+            (await response.Content.ReadAsStringAsync(ct)).Contains("\"wait\":17") ? TimeSpan.FromSeconds(17) : null);
+
+        using var response = await _time.RunAsync(Post(client));
+
+        Assert.Equal((HttpStatusCode.OK, 2), (response.StatusCode, _server.Count));
+        Assert.Contains(TimeSpan.FromSeconds(17), _time.RequestedDelays);
+    }
+
+    [Fact]
+    public async Task RetryDelayFromBody_BeyondTheCap_ReturnsTheRateLimitAtOnce()
+    {
+        _server.ThenStatus(HttpStatusCode.TooManyRequests, "{}").ThenStatus(HttpStatusCode.OK);
+        var client = Client(o => o.RetryDelayFromBody = (_, _) => ValueTask.FromResult<TimeSpan?>(TimeSpan.FromHours(20)));
+
+        using var response = await _time.RunAsync(Post(client));
+
+        Assert.Equal((HttpStatusCode.TooManyRequests, 1), (response.StatusCode, _server.Count));
+    }
+
     [Fact]
     public async Task RetriesExhausted_ReturnTheLastResponse()
     {
