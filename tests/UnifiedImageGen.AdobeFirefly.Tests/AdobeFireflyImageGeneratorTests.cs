@@ -110,11 +110,7 @@ public class AdobeFireflyImageGeneratorTests
         server.Then(() => Token()).Then(Started).Then(() => Status("running"));
         using var cts = new CancellationTokenSource();
         var call = generator.GenerateAsync(new ImageGenerationRequest("x"), cts.Token);
-        while (server.Count < 3)
-        {
-            time.Advance(TimeSpan.FromSeconds(2));
-            await Task.Yield();
-        }
+        await time.AdvanceUntilAsync(() => server.Count >= 3);
 
         server.Then(() => Json("{}")).Then(() => Status("cancelled"));
         await cts.CancelAsync();

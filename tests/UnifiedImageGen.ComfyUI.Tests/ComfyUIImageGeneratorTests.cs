@@ -109,12 +109,7 @@ public sealed class ComfyUIImageGeneratorTests : IAsyncLifetime
         _server.PollsUntilDone = int.MaxValue;
         using var cts = new CancellationTokenSource();
         var call = generator.GenerateAsync(new ImageGenerationRequest("x") { Seed = 1 }, cts.Token);
-        var watchdog = System.Diagnostics.Stopwatch.StartNew();
-        while (_server.HistoryPolls == 0 && watchdog.Elapsed < TestTimeouts.Hang)
-        {
-            _time.Advance(TimeSpan.FromSeconds(1));
-            await Task.Yield();
-        }
+        await _time.AdvanceUntilAsync(() => _server.HistoryPolls > 0);
 
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);

@@ -102,11 +102,7 @@ public class FalImageGeneratorTests
         server.Then(() => Submitted()).Then(() => Status("IN_QUEUE", ",\"queue_position\":5"));
         using var cts = new CancellationTokenSource();
         var call = generator.GenerateAsync(new ImageGenerationRequest("x"), cts.Token);
-        while (server.Count < 2)
-        {
-            time.Advance(TimeSpan.FromSeconds(1));
-            await Task.Yield();
-        }
+        await time.AdvanceUntilAsync(() => server.Count >= 2);
 
         server.Then(() => Json("{}", HttpStatusCode.Accepted)).Then(() => Status("CANCELLED"));
         await cts.CancelAsync();

@@ -167,11 +167,7 @@ public class ReplicateImageGeneratorTests
         server.Then(() => Prediction("starting", code: HttpStatusCode.Created)).Then(() => Prediction("processing"));
         using var cts = new CancellationTokenSource();
         var call = generator.GenerateAsync(new ImageGenerationRequest("x"), cts.Token);
-        while (server.Count < 2)
-        {
-            time.Advance(TimeSpan.FromSeconds(1));
-            await Task.Yield();
-        }
+        await time.AdvanceUntilAsync(() => server.Count >= 2);
 
         server.Then(() => Prediction("canceled"));
         await cts.CancelAsync();

@@ -200,11 +200,7 @@ public class StabilityAIImageGeneratorTests
         server.Then(() => Json("""{"id":"abc"}""")).Then(() => Json("""{"id":"abc","status":"in-progress"}""", HttpStatusCode.Accepted));
         using var cts = new CancellationTokenSource();
         var call = generator.GenerateAsync(new ImageGenerationRequest("x") { Model = "upscale-creative", Operation = ImageOperation.Upscale, InputImages = [Photo] }, cts.Token);
-        while (server.Count < 2)
-        {
-            time.Advance(TimeSpan.FromSeconds(10));
-            await Task.Yield();
-        }
+        await time.AdvanceUntilAsync(() => server.Count >= 2);
 
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);

@@ -93,6 +93,31 @@ public sealed class ManualTimeProvider : TimeProvider
     }
 
     /// <summary>
+    /// Waits until <paramref name="condition"/> holds (a background call reached a stage), moving the clock only to
+    /// timers due within <paramref name="horizon"/> (poll intervals, backoff), never while the call is busy elsewhere,
+    /// so a slow machine cannot run the clock past a deadline such as MaxWait.
+    /// </summary>
+    public async Task AdvanceUntilAsync(Func<bool> condition, TimeSpan? horizon = null)
+    {
+        var limit = horizon ?? TimeSpan.FromMinutes(1);
+        var watchdog = global::System.Diagnostics.Stopwatch.StartNew(); // real time, only to fail a hung test
+        while (!condition())
+        {
+            if (watchdog.Elapsed > TestTimeouts.Hang)
+            {
+                throw new TimeoutException($"The condition did not hold within {TestTimeouts.Hang.TotalSeconds:0} s of real time.");
+            }
+
+            if (NextTimerWithin(limit) is { } wait)
+            {
+                Advance(wait);
+            }
+
+            await Task.Delay(1).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
     /// Lets <paramref name="task"/> run, jumping the clock to each timer due within <paramref name="horizon"/> whenever
     /// the task waits on one (backoff delays, poll intervals). Timers further out (total timeouts) are left alone.
     /// </summary>
