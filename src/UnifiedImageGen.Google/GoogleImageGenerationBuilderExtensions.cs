@@ -16,6 +16,7 @@ public static class GoogleImageGenerationBuilderExtensions
     public static ImageGenerationBuilder AddGoogle(this ImageGenerationBuilder builder, Action<GoogleImageGeneratorOptions>? configure = null, string name = GoogleImageGenerator.ProviderName, Action<IHttpClientBuilder>? configureHttpClient = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.ConfigureResilience(name, GoogleImageGenerator.ConfigureResilience);
         return builder.AddProvider<GoogleImageGenerator, GoogleImageGeneratorOptions>(
             name,
             context => new GoogleImageGenerator(context.HttpClient, context.Options, context.TimeProvider, owned: false),

@@ -9,6 +9,7 @@ using UnifiedImageGen.Costs;
 using UnifiedImageGen.Http;
 using UnifiedImageGen.Imaging;
 using UnifiedImageGen.Providers;
+using UnifiedImageGen.Resilience;
 using UnifiedImageGen.Validation;
 
 namespace UnifiedImageGen.Google;
@@ -27,6 +28,12 @@ public sealed class GoogleImageGenerator : IImageGenerator, IDisposable
     // Members the SDK sets itself; a JsonObject in ProviderOptions (merged into the top level of the body) may not set them.
     private static readonly string[] Reserved = ["contents", "instances", "prompt", "model"];
 
+    // PROVIDERS.md 13.4; python-genai types.py FinishReason: the finish reasons that mean "no image, for content reasons".
+    private static readonly HashSet<string> ContentFinishReasons = new(StringComparer.Ordinal)
+    {
+        "SAFETY", "PROHIBITED_CONTENT", "BLOCKLIST", "SPII", "RECITATION", "IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT", "IMAGE_RECITATION", "IMAGE_OTHER", "NO_IMAGE",
+    };
+
     private readonly GoogleImageGeneratorOptions _options;
     private readonly ProviderTransport _transport;
     private readonly IDisposable[] _owned;
@@ -41,7 +48,7 @@ public sealed class GoogleImageGenerator : IImageGenerator, IDisposable
     /// <summary>Creates a generator with its own HTTP client (resilience included).</summary>
     /// <param name="options">The options.</param>
     public GoogleImageGenerator(GoogleImageGeneratorOptions options)
-        : this(ImageGenerationHttp.CreateClient(ProviderName), options, null, owned: true)
+        : this(ImageGenerationHttp.CreateClient(ProviderName, Resilience()), options, null, owned: true)
     {
     }
 
@@ -63,7 +70,7 @@ public sealed class GoogleImageGenerator : IImageGenerator, IDisposable
         _owned = owned ? [httpClient] : [];
         _transport = new ProviderTransport(httpClient, new GoogleErrorMapper(new SecretRedactor(options.ApiKey), timeProvider ?? TimeProvider.System), new ImageDownloader(httpClient, options.Download, ProviderName), timeProvider);
         bool vertex = options.UsesVertex;
-        Metadata = new ImageGeneratorMetadata(ProviderName, options.Endpoint, options.DefaultModel ?? GoogleModels.Gemini25FlashImage, GoogleModels.For(vertex), id => GoogleModels.Unknown(id, vertex));
+        Metadata = new ImageGeneratorMetadata(ProviderName, options.Endpoint, options.DefaultModel ?? GoogleModels.Gemini31FlashImage, GoogleModels.For(vertex), id => GoogleModels.Unknown(id, vertex));
     }
 
     /// <inheritdoc/>
@@ -83,22 +90,50 @@ public sealed class GoogleImageGenerator : IImageGenerator, IDisposable
             ProviderOptionsReader.ThrowIfReserved(json, ProviderName, Reserved);
         }
 
-        if (GoogleModels.IsImagen(model) && !_options.UsesVertex && !_options.AllowGeminiApiImagen)
+        var warnings = new List<ImageGenerationWarning>(validation.Warnings);
+        CheckLifecycle(model, warnings);
+        var part = validation.Request;
+        bool imagen = GoogleModels.IsImagen(model);
+        string? imageSize = null;
+        if (imagen)
         {
-            throw new ImageGenerationException(ImageGenerationErrorKind.ModelNotFound, $"Imagen ({model}) was retired from the Gemini API in 2026. Use a Gemini image model ({GoogleModels.Gemini25FlashImage}), Imagen on Vertex AI (set VertexProject), or set AllowGeminiApiImagen if your project still has access.")
+            (part, typed) = ApplyImagenSeedRule(part, typed, warnings);
+        }
+        else
+        {
+            // The size asked for picks Gemini 3's imageSize class, though validation turned it into a ratio.
+            imageSize = ResolveImageSize(model, typed.ImageSize, request.Size, warnings);
+            if (part.Seed is < int.MinValue or > int.MaxValue - ImageRequestValidator.MaxCount)
             {
-                Provider = ProviderName,
-                Model = model,
-            };
+                throw new ArgumentOutOfRangeException(nameof(request), part.Seed, $"request.Seed must lie between {int.MinValue} and {int.MaxValue - ImageRequestValidator.MaxCount} for Gemini models: generationConfig.seed is a 32-bit integer.");
+            }
         }
 
         return ImageBatch.RunAsync(
-            validation.Request,
+            part,
             descriptor.MaxImagesPerCall,
-            // The size asked for picks Gemini 3's 1K/2K/4K class, though validation turned it into a ratio.
-            (part, ct) => GoogleModels.IsImagen(model) ? PredictAsync(part, typed, json, validation.Warnings, ct) : GenerateContentAsync(part, typed, json, request.Size, validation.Warnings, ct),
+            (slice, ct) => imagen ? PredictAsync(slice, typed, json, warnings, ct) : GenerateContentAsync(slice, typed, json, imageSize, warnings, ct),
             _transport.TimeProvider,
             cancellationToken: cancellationToken);
+    }
+
+    /// <summary>
+    /// Google's 429 rules for a resilience pipeline: the wait from <c>RetryInfo.retryDelay</c> in the body, and no
+    /// retry when the quota or prepaid credit is spent. <see cref="GoogleImageGenerationBuilderExtensions.AddGoogle"/>
+    /// and the constructors that create their own client apply it; call it for a client you build yourself.
+    /// </summary>
+    /// <param name="options">The resilience options to complete (settings already made are kept).</param>
+    public static void ConfigureResilience(ImageGenerationResilienceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        GoogleErrorMapper.ConfigureResilience(options);
+    }
+
+    internal static ImageGenerationResilienceOptions Resilience()
+    {
+        var options = new ImageGenerationResilienceOptions();
+        ConfigureResilience(options);
+        return options;
     }
 
     /// <inheritdoc/>
@@ -117,7 +152,101 @@ public sealed class GoogleImageGenerator : IImageGenerator, IDisposable
         }
     }
 
-    private async Task<ImageGenerationResult> GenerateContentAsync(ImageGenerationRequest request, GoogleRequestOptions options, JsonObject? json, ImageSize? requestedSize, IReadOnlyList<ImageGenerationWarning> warnings, CancellationToken cancellationToken)
+    // PROVIDERS.md 13.1: a shut-down model answers 404 NOT_FOUND on the Gemini API, so it is refused here with its
+    // replacement named. Vertex AI keeps its own schedule: there the call is sent, with a warning.
+    private void CheckLifecycle(string model, List<ImageGenerationWarning> warnings)
+    {
+        var retired = GoogleModels.GetLifecycle(model) is { Status: GoogleModelStatus.ShutDown } entry ? entry : null;
+        string shutDown = retired is null ? "" : $"{model} was shut down{(retired.ShutDownOn is { } date ? " on " + date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "")}; use {retired.Replacement}";
+        if (GoogleModels.IsImagen(model) && !_options.UsesVertex && !_options.AllowGeminiApiImagen)
+        {
+            throw NotFound(model, $"Imagen ({model}) was retired from the Gemini API in 2026{(retired is null ? "" : $" ({shutDown})")}. Use a Gemini image model ({GoogleModels.Gemini31FlashImage}), Imagen on Vertex AI (set VertexProject), or set AllowGeminiApiImagen if your project still has access.");
+        }
+
+        if (retired is null)
+        {
+            return;
+        }
+
+        if (_options.UsesVertex || GoogleModels.IsImagen(model))
+        {
+            warnings.Add(new ImageGenerationWarning(ImageGenerationWarningKind.Other, nameof(ImageGenerationRequest.Model), shutDown + " (sent anyway: your project may still have access).") { RequestedValue = model, AppliedValue = model });
+            return;
+        }
+
+        throw NotFound(model, $"{shutDown} (the Gemini API answers 404 NOT_FOUND for it). Nothing was sent.");
+    }
+
+    private static ImageGenerationException NotFound(string model, string message) =>
+        new(ImageGenerationErrorKind.ModelNotFound, message) { Provider = ProviderName, Model = model };
+
+    // PROVIDERS.md 13.4: Imagen on Vertex refuses a seed while addWatermark is true, its default. A seed therefore turns
+    // the watermark off, unless the caller asked for the watermark: then the seed is what gives way.
+    private (ImageGenerationRequest Request, GoogleRequestOptions Options) ApplyImagenSeedRule(ImageGenerationRequest request, GoogleRequestOptions options, List<ImageGenerationWarning> warnings)
+    {
+        if (request.Seed is not { } seed || !_options.UsesVertex)
+        {
+            return (request, options);
+        }
+
+        if (options.AddWatermark == true)
+        {
+            warnings.Add(ImageRequestValidator.ReportUnsupported(_options.UnsupportedSettingBehavior, ProviderName, request.Model!, nameof(ImageGenerationRequest.Seed), seed.ToString(CultureInfo.InvariantCulture), "Imagen refuses a seed while addWatermark is true"));
+            return (request with { Seed = null }, options);
+        }
+
+        if (options.AddWatermark is null)
+        {
+            warnings.Add(new ImageGenerationWarning(ImageGenerationWarningKind.Adjusted, "ProviderOptions[google].AddWatermark", "addWatermark was set to false: Imagen takes a seed only without the SynthID watermark.") { AppliedValue = "false" });
+        }
+
+        return (request, options with { AddWatermark = false });
+    }
+
+    // imageConfig.imageSize takes 512, 1K, 2K, 4K (Gemini API discovery document, ImageConfig.imageSize; Vertex AI:
+    // 1K, 2K, 4K); PROVIDERS.md 13.4: Gemini 3 models only, 512 ("0.5K") on 3.1 Flash Image only.
+    private string? ResolveImageSize(string model, string? asked, ImageSize? size, List<ImageGenerationWarning> warnings)
+    {
+        string? given = asked is null ? null : NormalizeImageSize(asked);
+        string? wanted = given ?? (size is { } s ? Math.Max(s.Width, s.Height) switch { <= 512 => "512", <= 1024 => "1K", <= 2048 => "2K", _ => "4K" } : null);
+        if (wanted is null)
+        {
+            return null;
+        }
+
+        if (!GoogleModels.TakesImageSize(model))
+        {
+            if (given is not null)
+            {
+                warnings.Add(ImageRequestValidator.ReportUnsupported(_options.UnsupportedSettingBehavior, ProviderName, model, "ProviderOptions[google].ImageSize", asked!, "only Gemini 3 image models take imageSize"));
+            }
+
+            return null;
+        }
+
+        if (wanted == "512" && (!GoogleModels.IsFlash31(model) || _options.UsesVertex))
+        {
+            if (given is not null)
+            {
+                warnings.Add(ImageRequestValidator.ReportAdjusted(_options.UnsupportedSettingBehavior, ProviderName, model, "ProviderOptions[google].ImageSize", asked!, "1K", $"512 px output is offered by {GoogleModels.Gemini31FlashImage} on the Gemini API only"));
+            }
+
+            return "1K";
+        }
+
+        return wanted;
+    }
+
+    private static string NormalizeImageSize(string value) => value.Trim().ToUpperInvariant() switch
+    {
+        "0.5K" or "512" => "512",
+        "1K" => "1K",
+        "2K" => "2K",
+        "4K" => "4K",
+        _ => throw new ArgumentException($"request.ProviderOptions[\"google\"].ImageSize must be 0.5K (512), 1K, 2K or 4K; it is '{value}'.", "request"),
+    };
+
+    private async Task<ImageGenerationResult> GenerateContentAsync(ImageGenerationRequest request, GoogleRequestOptions options, JsonObject? json, string? imageSize, IReadOnlyList<ImageGenerationWarning> warnings, CancellationToken cancellationToken)
     {
         long started = _transport.TimeProvider.GetTimestamp();
         string model = request.Model!;
@@ -132,25 +261,35 @@ public sealed class GoogleImageGenerator : IImageGenerator, IDisposable
         var imageConfig = new JsonObject();
         if (request.AspectRatio is { } ratio)
         {
-            imageConfig["aspectRatio"] = ratio.ToString();
+            imageConfig["aspectRatio"] = GoogleModels.WireRatio(ratio);
         }
 
-        if ((options.ImageSize ?? SizeClass(requestedSize, model)) is { } size)
+        if (imageSize is not null)
         {
-            imageConfig["imageSize"] = size;
+            imageConfig["imageSize"] = imageSize;
+        }
+
+        var generationConfig = new JsonObject
+        {
+            ["responseModalities"] = new JsonArray("TEXT", "IMAGE"),
+            ["imageConfig"] = imageConfig,
+        };
+        if (request.Seed is { } seed)
+        {
+            generationConfig["seed"] = unchecked((int)seed);
         }
 
         var body = new JsonObject
         {
             ["contents"] = new JsonArray(new JsonObject { ["role"] = "user", ["parts"] = parts }),
-            ["generationConfig"] = new JsonObject
-            {
-                ["responseModalities"] = new JsonArray("TEXT", "IMAGE"),
-                ["imageConfig"] = imageConfig,
-            },
+            ["generationConfig"] = generationConfig,
         };
+        if (options.SafetySettings is { Count: > 0 } safety)
+        {
+            body["safetySettings"] = new JsonArray([.. safety.Select(setting => (JsonNode)new JsonObject { ["category"] = setting.Category, ["threshold"] = setting.Threshold })]);
+        }
 
-        ProviderOptionsReader.Merge(body, json, ProviderName, Reserved);
+        MergeDeep(body, json);
         using var buffer = await PostAsync(model, "generateContent", body, cancellationToken).ConfigureAwait(false);
         using var document = Parse(buffer, model);
         var root = document.RootElement;
@@ -162,9 +301,15 @@ public sealed class GoogleImageGenerator : IImageGenerator, IDisposable
         var images = new List<GeneratedImage>();
         var text = new List<string>();
         string? finish = null;
+        string? finishMessage = null;
         foreach (var candidate in Array(root, "candidates"))
         {
-            finish ??= candidate.TryGetProperty("finishReason", out var reason) ? reason.GetString() : null;
+            if (finish is null && candidate.TryGetProperty("finishReason", out var reason))
+            {
+                finish = reason.GetString();
+                finishMessage = candidate.TryGetProperty("finishMessage", out var why) ? why.GetString() : null;
+            }
+
             if (!candidate.TryGetProperty("content", out var content))
             {
                 continue;
@@ -185,16 +330,16 @@ public sealed class GoogleImageGenerator : IImageGenerator, IDisposable
 
         if (images.Count == 0)
         {
-            bool safety = finish is not null && (finish.Contains("SAFETY", StringComparison.Ordinal) || finish.Contains("PROHIBITED", StringComparison.Ordinal) || finish.Contains("BLOCKLIST", StringComparison.Ordinal));
-            throw safety
-                ? Refused(model, $"Google's safety system withheld the image (finishReason {finish}).", finish)
-                : new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, $"Google answered without an image (finishReason {finish ?? "none"}){(text.Count > 0 ? ": " + Shorten(string.Join(" ", text)) : "")}.") { Provider = ProviderName, Model = model };
+            string explained = finishMessage is { Length: > 0 } ? ": " + Shorten(finishMessage) : "";
+            throw finish is not null && ContentFinishReasons.Contains(finish)
+                ? Refused(model, $"Google withheld the image for content reasons (finishReason {finish}){explained}.", finish)
+                : new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, $"Google answered without an image (finishReason {finish ?? "none"}){explained}{(text.Count > 0 ? ": " + Shorten(string.Join(" ", text)) : "")}.") { Provider = ProviderName, Model = model, ProviderErrorCode = finish };
         }
 
         ImageUsage? usage = root.TryGetProperty("usageMetadata", out var meta)
             ? new ImageUsage { InputTokens = Long(meta, "promptTokenCount"), OutputTokens = Long(meta, "candidatesTokenCount"), TotalTokens = Long(meta, "totalTokenCount") }
             : null;
-        return Result(model, request, images, warnings, usage, started, string.Join("\n", text));
+        return Result(model, request, images, warnings, usage, started, string.Join("\n", text), imageSize);
     }
 
     private async Task<ImageGenerationResult> PredictAsync(ImageGenerationRequest request, GoogleRequestOptions options, JsonObject? json, IReadOnlyList<ImageGenerationWarning> warnings, CancellationToken cancellationToken)
@@ -208,7 +353,7 @@ public sealed class GoogleImageGenerator : IImageGenerator, IDisposable
         };
         if (request.AspectRatio is { } ratio)
         {
-            parameters["aspectRatio"] = ratio.ToString();
+            parameters["aspectRatio"] = GoogleModels.WireRatio(ratio);
         }
 
         if (request.OutputFormat is { } format)
@@ -250,7 +395,7 @@ public sealed class GoogleImageGenerator : IImageGenerator, IDisposable
         }
 
         var body = new JsonObject { ["instances"] = new JsonArray(new JsonObject { ["prompt"] = request.Prompt }), ["parameters"] = parameters };
-        ProviderOptionsReader.Merge(body, json, ProviderName, Reserved);
+        MergeDeep(body, json);
         using var buffer = await PostAsync(model, "predict", body, cancellationToken).ConfigureAwait(false);
         using var document = Parse(buffer, model);
         var images = new List<GeneratedImage>();
@@ -279,20 +424,48 @@ public sealed class GoogleImageGenerator : IImageGenerator, IDisposable
             images.Add(new GeneratedImage { Error = Refused(model, $"Google's safety system filtered this image: {Shorten(because)}", "raiFilteredReason"), ContentFlagged = true });
         }
 
-        return Result(model, request, images, warnings, null, started, null);
+        return Result(model, request, images, warnings, null, started, null, null);
     }
 
-    private ImageGenerationResult Result(string model, ImageGenerationRequest request, IReadOnlyList<GeneratedImage> images, IReadOnlyList<ImageGenerationWarning> warnings, ImageUsage? usage, long started, string? text) => new()
+    private ImageGenerationResult Result(string model, ImageGenerationRequest request, IReadOnlyList<GeneratedImage> images, IReadOnlyList<ImageGenerationWarning> warnings, ImageUsage? usage, long started, string? text, string? imageSize) => new()
     {
         Images = images,
         Provider = ProviderName,
         Model = model,
         Warnings = warnings,
         Usage = usage,
-        Cost = PriceCatalog.Default.Estimate(ProviderName, model, request with { Count = images.Count(i => i.IsSuccess) }),
+        Cost = Cost(model, request with { Count = images.Count(i => i.IsSuccess) }, imageSize),
         Elapsed = _transport.TimeProvider.GetElapsedTime(started),
         RawRepresentation = text,
     };
+
+    // Gemini 3 prices depend on the imageSize sent, which the core catalog cannot see; other models use the catalog.
+    private static ImageCost? Cost(string model, ImageGenerationRequest request, string? imageSize) =>
+        GooglePrices.Find(model, imageSize) is { } each
+            ? new ImageCost { EstimatedUsd = each * request.Count, Basis = $"per image, {imageSize ?? "1K"}, x{request.Count}, Gemini API price list as of {GooglePrices.AsOf}" }
+            : PriceCatalog.Default.Estimate(ProviderName, model, request);
+
+    // The JsonObject escape hatch merges member by member at every depth: {"parameters":{"language":"en"}} adds one
+    // parameter and keeps sampleCount. Arrays and values replace what the SDK built.
+    private static void MergeDeep(JsonObject body, JsonObject? extra)
+    {
+        if (extra is null)
+        {
+            return;
+        }
+
+        foreach (var (name, value) in extra)
+        {
+            if (value is JsonObject inner && body[name] is JsonObject existing)
+            {
+                MergeDeep(existing, inner);
+            }
+            else
+            {
+                body[name] = value?.DeepClone();
+            }
+        }
+    }
 
     private async Task<PooledBuffer> PostAsync(string model, string method, JsonObject body, CancellationToken cancellationToken)
     {
@@ -300,8 +473,10 @@ public sealed class GoogleImageGenerator : IImageGenerator, IDisposable
         var message = new HttpRequestMessage(HttpMethod.Post, (Uri?)null);
         if (_options.UsesVertex)
         {
-            string host = _options.VertexLocation == "global" ? "aiplatform.googleapis.com" : $"{_options.VertexLocation}-aiplatform.googleapis.com";
-            address = new Uri($"https://{host}/v1/projects/{Uri.EscapeDataString(_options.VertexProject!)}/locations/{Uri.EscapeDataString(_options.VertexLocation)}/publishers/google/models/{Uri.EscapeDataString(model)}:{method}");
+            // PROVIDERS.md 13.4: Gemini models are served at global or a region, Imagen's :predict only in a region.
+            string location = _options.VertexLocation.Equals("global", StringComparison.OrdinalIgnoreCase) && GoogleModels.IsImagen(model) ? _options.VertexImagenLocation : _options.VertexLocation;
+            string host = location.Equals("global", StringComparison.OrdinalIgnoreCase) ? "aiplatform.googleapis.com" : $"{location}-aiplatform.googleapis.com";
+            address = new Uri($"https://{host}/v1/projects/{Uri.EscapeDataString(_options.VertexProject!)}/locations/{Uri.EscapeDataString(location)}/publishers/google/models/{Uri.EscapeDataString(model)}:{method}");
             string token = await _options.AccessTokenProvider!(cancellationToken).ConfigureAwait(false);
             message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
@@ -360,11 +535,6 @@ public sealed class GoogleImageGenerator : IImageGenerator, IDisposable
         var size = ImageHeader.TryReadSize(data, out var read) ? read : (ImageSize?)null;
         return new GeneratedImage { Data = data, MediaType = ImageHeader.SniffMediaType(data) ?? "image/png", Width = size?.Width, Height = size?.Height, RevisedPrompt = revisedPrompt };
     }
-
-    // Gemini 3 takes 1K/2K/4K; chosen from the longest side asked for.
-    private static string? SizeClass(ImageSize? size, string model) =>
-        size is not { } s || !model.StartsWith("gemini-3", StringComparison.OrdinalIgnoreCase) ? null
-        : Math.Max(s.Width, s.Height) switch { <= 1024 => "1K", <= 2048 => "2K", _ => "4K" };
 
     private static IEnumerable<JsonElement> Array(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var array) && array.ValueKind == JsonValueKind.Array ? array.EnumerateArray() : [];

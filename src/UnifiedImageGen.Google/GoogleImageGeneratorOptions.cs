@@ -18,9 +18,16 @@ public sealed class GoogleImageGeneratorOptions : ImageGeneratorOptionsBase
     /// <summary>The Google Cloud project; setting it sends every request to Vertex AI (bearer token, not API key).</summary>
     public string? VertexProject { get; set; }
 
-    /// <summary>The Vertex AI location, such as <c>us-central1</c>, or <c>global</c>.</summary>
+    /// <summary>The Vertex AI location for Gemini models (<c>generateContent</c>), such as <c>us-central1</c>, or <c>global</c>.</summary>
     /// <value><c>"global"</c>.</value>
     public string VertexLocation { get; set; } = "global";
+
+    /// <summary>
+    /// The regional Vertex AI location for Imagen (<c>:predict</c>) while <see cref="VertexLocation"/> is <c>global</c>:
+    /// Imagen is not served at <c>global</c>. A regional <see cref="VertexLocation"/> is used for Imagen as it is.
+    /// </summary>
+    /// <value><c>"us-central1"</c>.</value>
+    public string VertexImagenLocation { get; set; } = "us-central1";
 
     /// <summary>Supplies OAuth2 access tokens for Vertex AI (a service account or application default credentials). Not bound from configuration.</summary>
     public Func<CancellationToken, ValueTask<string>>? AccessTokenProvider { get; set; }
@@ -49,6 +56,11 @@ public sealed class GoogleImageGeneratorOptions : ImageGeneratorOptionsBase
         if (UsesVertex && AccessTokenProvider is null)
         {
             yield return $"{configurationPath}:VertexProject is set, so an AccessTokenProvider is required (set it in code: Vertex AI takes OAuth2 tokens, not API keys).";
+        }
+
+        if (string.IsNullOrWhiteSpace(VertexImagenLocation) || VertexImagenLocation.Equals("global", StringComparison.OrdinalIgnoreCase))
+        {
+            yield return $"{configurationPath}:VertexImagenLocation must be a region such as us-central1 (Imagen's :predict is not served at global); it is '{VertexImagenLocation}'.";
         }
     }
 }

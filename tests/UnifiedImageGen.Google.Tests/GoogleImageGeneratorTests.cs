@@ -25,7 +25,7 @@ public class GoogleImageGeneratorTests
 
     private static string GeminiAnswer(string finish = "STOP", bool withImage = true) => $$"""
         {"candidates":[{"content":{"role":"model","parts":[{"text":"Here is a red fox in the snow."}{{(withImage ? $",{{\"inlineData\":{{\"mimeType\":\"image/png\",\"data\":\"{B64}\"}}}}" : "")}}]},"finishReason":"{{finish}}","index":0}],
-         "usageMetadata":{"promptTokenCount":12,"candidatesTokenCount":1290,"totalTokenCount":1302},"modelVersion":"gemini-2.5-flash-image"}
+         "usageMetadata":{"promptTokenCount":12,"candidatesTokenCount":1290,"totalTokenCount":1302},"modelVersion":"gemini-3.1-flash-image"}
         """;
 
     [Fact]
@@ -36,7 +36,8 @@ public class GoogleImageGeneratorTests
         var result = await generator.GenerateAsync(new ImageGenerationRequest("a red fox in snow") { AspectRatio = new AspectRatio(16, 9) });
 
         var sent = server.Requests.Single();
-        Assert.Equal("https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash-image:generateContent", sent.Uri.ToString());
+        // PROVIDERS.md 13.1: gemini-2.5-flash-image is shut down; gemini-3.1-flash-image replaces it.
+        Assert.Equal("https://generativelanguage.googleapis.com/v1beta/models/gemini-3.1-flash-image:generateContent", sent.Uri.ToString());
         Assert.Equal(Key, sent.Header("x-goog-api-key"));
         Assert.DoesNotContain("key=", sent.Uri.Query);
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"contents":[{"role":"user","parts":[{"text":"a red fox in snow"}]}],"generationConfig":{"responseModalities":["TEXT","IMAGE"],"imageConfig":{"aspectRatio":"16:9"}}}"""), JsonNode.Parse(sent.Body)), sent.BodyText);
@@ -44,7 +45,8 @@ public class GoogleImageGeneratorTests
         Assert.Equal((40, 30), (result.Image.Width!.Value, result.Image.Height!.Value));
         Assert.Equal((12L, 1290L), (result.Usage!.InputTokens!.Value, result.Usage.OutputTokens!.Value));
         Assert.Equal("Here is a red fox in the snow.", result.RawRepresentation);
-        Assert.Equal(0.039m, result.Cost!.EstimatedUsd);
+        // Gemini API pricing page (as quoted 2026-04-04): 3.1 Flash Image at its default 1K is $0.067 an image.
+        Assert.Equal(0.067m, result.Cost!.EstimatedUsd);
     }
 
     [Fact]
@@ -84,7 +86,8 @@ public class GoogleImageGeneratorTests
         var result = await flagged.GenerateAsync(new ImageGenerationRequest("x") { Model = "imagen-4.0-generate-001", Seed = 3 });
         Assert.Equal("https://generativelanguage.googleapis.com/v1beta/models/imagen-4.0-generate-001:predict", flaggedServer.Requests.Single().Uri.ToString());
         Assert.Null(JsonNode.Parse(flaggedServer.Requests.Single().Body)!["parameters"]!["seed"]);
-        Assert.Equal("Seed", Assert.Single(result.Warnings).Setting);
+        Assert.Contains(result.Warnings, w => w.Setting == "Seed");
+        Assert.Contains(result.Warnings, w => w.Setting == "Model" && w.Message.Contains("shut down", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -98,14 +101,14 @@ public class GoogleImageGeneratorTests
             o.AccessTokenProvider = _ => ValueTask.FromResult("ya29.test-token");
         });
         server.Then(() => Json($$"""{"predictions":[{"bytesBase64Encoded":"{{B64}}","mimeType":"image/png","prompt":"A photorealistic red fox standing in fresh snow."},{"bytesBase64Encoded":"{{B64}}","mimeType":"image/png","prompt":"A photorealistic red fox standing in fresh snow."}]}"""));
-        var result = await generator.GenerateAsync(new ImageGenerationRequest("a fox") { Model = "imagen-4.0-generate-001", Count = 2, Seed = 7, NegativePrompt = "blur", AspectRatio = new AspectRatio(4, 3) }
+        var result = await generator.GenerateAsync(new ImageGenerationRequest("a fox") { Model = "imagen-4.0-generate-001", Count = 2, Seed = 7, AspectRatio = new AspectRatio(4, 3) }
             .WithProviderOptions("google", new GoogleRequestOptions { AddWatermark = false, EnhancePrompt = true, PersonGeneration = "allow_adult" }));
 
         var sent = server.Requests.Single();
         Assert.Equal("https://us-central1-aiplatform.googleapis.com/v1/projects/acme-images/locations/us-central1/publishers/google/models/imagen-4.0-generate-001:predict", sent.Uri.ToString());
         Assert.Equal("Bearer ya29.test-token", sent.Header("Authorization"));
         Assert.Null(sent.Header("x-goog-api-key"));
-        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"instances":[{"prompt":"a fox"}],"parameters":{"sampleCount":2,"includeRaiReason":true,"aspectRatio":"4:3","negativePrompt":"blur","seed":7,"personGeneration":"allow_adult","addWatermark":false,"enhancePrompt":true}}"""), JsonNode.Parse(sent.Body)), sent.BodyText);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"instances":[{"prompt":"a fox"}],"parameters":{"sampleCount":2,"includeRaiReason":true,"aspectRatio":"4:3","seed":7,"personGeneration":"allow_adult","addWatermark":false,"enhancePrompt":true}}"""), JsonNode.Parse(sent.Body)), sent.BodyText);
         Assert.All(result.Images, i => Assert.Equal("A photorealistic red fox standing in fresh snow.", i.RevisedPrompt));
     }
 

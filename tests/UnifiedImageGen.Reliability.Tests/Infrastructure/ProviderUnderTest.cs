@@ -67,7 +67,7 @@ public sealed record ProviderUnderTest(string Label, string Emulated, string Reg
         new("OpenAI", "openai", "openai", OpenAIModels.GptImage1, ProviderTraits.Base64Images),
         new("Stability (image/*)", "stability", "stability", "core", ProviderTraits.RawImageBody),
         new("Stability (JSON)", "stability", "stability-json", "core", ProviderTraits.Base64Images),
-        new("Google", "google", "google", GoogleModels.Gemini25FlashImage, ProviderTraits.Base64Images),
+        new("Google", "google", "google", GoogleModels.Gemini31FlashImage, ProviderTraits.Base64Images),
         new("Replicate", "replicate", "replicate", ReplicateModels.FluxSchnell, ProviderTraits.Job | ProviderTraits.UrlImages | ProviderTraits.Cancel | ProviderTraits.Base64Images),
         new("fal", "fal", "fal", FalModels.FluxSchnell, ProviderTraits.Job | ProviderTraits.UrlImages | ProviderTraits.Cancel | ProviderTraits.Base64Images),
         new("BFL", "bfl", "bfl", BlackForestLabsModels.FluxPro11, ProviderTraits.Job | ProviderTraits.UrlImages),

@@ -48,8 +48,6 @@ public sealed record MatrixCell(ProviderUnderTest Provider, FaultKind? Fault)
         FaultKind.InternalServerError or FaultKind.ResetMidBody => Expectation.FallBack(ImageGenerationErrorKind.ProviderUnavailable),
         FaultKind.Stall => Expectation.FallBack(ImageGenerationErrorKind.Timeout),
         FaultKind.ContentPolicy => Expectation.Fail(ImageGenerationErrorKind.ContentPolicy),
-        // Google answers an exhausted quota with 429 RESOURCE_EXHAUSTED, indistinguishable from a rate limit: retried, then the next route.
-        FaultKind.InsufficientCredits when Provider.Emulated == "google" => Expectation.FallBack(ImageGenerationErrorKind.RateLimited, submits: 4),
         FaultKind.InsufficientCredits => Expectation.Fail(ImageGenerationErrorKind.InsufficientCredits),
         // ComfyUI cancels in two requests: delete the prompt from the queue, then interrupt it if it runs.
         FaultKind.NeverFinishes when Provider.Emulated == "comfyui" => Expectation.FallBack(ImageGenerationErrorKind.Timeout, cancels: 2),

@@ -30,6 +30,33 @@ public sealed class GoogleEmulator() : EmulatedProvider("google")
         _ => Error(status, "INTERNAL", "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting"),
     };
 
+    private static EmulatedResponse QuotaExhausted(string model) => EmulatedResponse.Json(429, new JsonObject
+    {
+        ["error"] = new JsonObject
+        {
+            ["code"] = 429,
+            ["message"] = $"You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.\n* Quota exceeded for metric: generativelanguage.googleapis.com/generate_content_paid_tier_requests, limit: 250, model: {model}",
+            ["status"] = "RESOURCE_EXHAUSTED",
+            ["details"] = new JsonArray(
+                new JsonObject
+                {
+                    ["@type"] = "type.googleapis.com/google.rpc.QuotaFailure",
+                    ["violations"] = new JsonArray(new JsonObject
+                    {
+                        ["quotaMetric"] = "generativelanguage.googleapis.com/generate_content_paid_tier_requests",
+                        ["quotaId"] = "GenerateRequestsPerDayPerProjectPerModel",
+                        ["quotaDimensions"] = new JsonObject { ["location"] = "global", ["model"] = model },
+                        ["quotaValue"] = "250",
+                    }),
+                },
+                new JsonObject
+                {
+                    ["@type"] = "type.googleapis.com/google.rpc.Help",
+                    ["links"] = new JsonArray(new JsonObject { ["description"] = "Learn more about Gemini API quotas", ["url"] = "https://ai.google.dev/gemini-api/docs/rate-limits" }),
+                }),
+        },
+    });
+
     private static EmulatedResponse Error(int status, string code, string message) =>
         EmulatedResponse.Json(status, new JsonObject { ["error"] = new JsonObject { ["code"] = status, ["message"] = message, ["status"] = code } });
 
@@ -60,8 +87,9 @@ public sealed class GoogleEmulator() : EmulatedProvider("google")
             case FaultKind.ContentPolicy:
                 return EmulatedResponse.Json(200, new JsonObject { ["promptFeedback"] = new JsonObject { ["blockReason"] = "PROHIBITED_CONTENT" }, ["usageMetadata"] = new JsonObject { ["promptTokenCount"] = 12, ["totalTokenCount"] = 12 }, ["modelVersion"] = model });
             case FaultKind.InsufficientCredits:
-                // The Gemini API's answer once a project's quota or prepaid credit is used up.
-                return Error(429, "RESOURCE_EXHAUSTED", "You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.");
+                // The Gemini API's answer once a project's daily quota is used up: 429 RESOURCE_EXHAUSTED whose
+                // QuotaFailure names a per-day quota (PROVIDERS.md 13.4; bodies recorded by Gemini API users).
+                return QuotaExhausted(model);
         }
 
         var image = Host.Images.Render();
