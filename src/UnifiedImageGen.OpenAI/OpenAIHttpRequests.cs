@@ -80,8 +80,9 @@ internal static class OpenAIHttpRequests
         Prompt = part.Prompt,
         Model = plan.Model.Id,
         N = part.Count,
-        Size = part.Size?.ToString(),
-        Quality = part.Quality?.Value,
+        Size = plan.Size,
+        Quality = plan.Quality,
+        AspectRatio = plan.AspectRatio,
         ResponseFormat = plan.ResponseFormat,
         OutputFormat = plan.OutputFormat,
         OutputCompression = plan.OutputCompression,
@@ -106,6 +107,7 @@ internal static class OpenAIHttpRequests
 
     private static ImageReference Reference(ImageInput input) => new()
     {
+        // Byte inputs fit: OpenAIRequestPlan refused any above OpenAIRequestPlan.MaxImageUrlLength before the call.
         ImageUrl = input.Uri?.AbsoluteUri ?? $"data:{input.MediaType};base64,{Convert.ToBase64String(input.Data.Span)}",
     };
 
@@ -173,7 +175,7 @@ internal static class OpenAIHttpRequests
         new MultipartForm()
             .Field("model", plan.Model.Id)
             .Field("n", part.Count)
-            .Field("size", part.Size?.ToString())
+            .Field("size", plan.Size)
             .Field("response_format", plan.ResponseFormat)
             .Field("user", plan.User)
             .Fields(ExtraFields(plan))

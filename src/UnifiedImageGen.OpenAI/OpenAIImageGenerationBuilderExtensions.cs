@@ -25,7 +25,7 @@ public static class OpenAIImageGenerationBuilderExtensions
         Action<IHttpClientBuilder>? configureHttpClient = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.ConfigureResilience(name, resilience => resilience.IsPermanentFailure ??= OpenAIErrorMapper.IsQuotaExhaustedAsync);
+        builder.ConfigureResilience(name, OpenAIResilience.Configure);
         return builder.AddProvider<OpenAIImageGenerator, OpenAIImageGeneratorOptions>(
             name,
             context => new OpenAIImageGenerator(

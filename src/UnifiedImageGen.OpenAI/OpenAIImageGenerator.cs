@@ -155,12 +155,13 @@ public sealed class OpenAIImageGenerator : IImageGenerator, IStreamingImageGener
             }
 
             var usage = ImageBatch.Sum(finals.Select(f => f.Usage));
+            var costs = finals.Select(f => ReportedCost(plan, f)).Where(c => c is not null).ToArray();
             var last = finals[^1];
             yield return new ImageGenerationUpdate
             {
                 Kind = ImageGenerationUpdateKind.Completed,
                 Provider = ProviderName,
-                Result = BuildResult(plan, plan.Request, finals.SelectMany(f => f.Data).Select(d => ToImage(d, downloaded: null)).ToArray(), usage, requestId, started, Info(last)),
+                Result = BuildResult(plan, plan.Request, finals.SelectMany(f => f.Data).Select(d => ToImage(d, downloaded: null)).ToArray(), usage, costs.Length == 0 ? null : costs.Sum(), requestId, started, Info(last)),
             };
         }
     }
@@ -197,7 +198,8 @@ public sealed class OpenAIImageGenerator : IImageGenerator, IStreamingImageGener
     private static (HttpClient Api, HttpClient Download) CreateOwnedClients(OpenAIImageGeneratorOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var resilience = new ImageGenerationResilienceOptions { IsPermanentFailure = OpenAIErrorMapper.IsQuotaExhaustedAsync };
+        var resilience = new ImageGenerationResilienceOptions();
+        OpenAIResilience.Configure(resilience);
         return (ImageGenerationHttp.CreateClient(ProviderName, resilience), ImageGenerationHttp.CreateDownloadClient(options.Download));
     }
 
@@ -252,13 +254,16 @@ public sealed class OpenAIImageGenerator : IImageGenerator, IStreamingImageGener
         var images = await Task.WhenAll(body.Data.Select(async data => data.Bytes is not null
             ? ToImage(data, downloaded: null)
             : ToImage(data, await _transport.Downloader.DownloadAsync(data.Url!, cancellationToken).ConfigureAwait(false)))).ConfigureAwait(false);
-        return BuildResult(plan, part, images, body.Usage, requestId, started, Info(body));
+        return BuildResult(plan, part, images, body.Usage, ReportedCost(plan, body), requestId, started, Info(body));
     }
 
-    private ImageGenerationResult BuildResult(OpenAIRequestPlan plan, ImageGenerationRequest part, IReadOnlyList<GeneratedImage> images, ImageUsage? usage, string? requestId, long started, OpenAIResponseInfo info)
+    // Image and text tokens are priced apart, on input and on output (usage.*_tokens_details, openai-openapi ImageGenUsage).
+    private decimal? ReportedCost(OpenAIRequestPlan plan, OpenAIResponse body) =>
+        body.Usage is { } usage ? _options.Prices.FromUsage(plan.Model.Id, usage, body.OutputImageTokens, body.OutputTextTokens) : null;
+
+    private ImageGenerationResult BuildResult(OpenAIRequestPlan plan, ImageGenerationRequest part, IReadOnlyList<GeneratedImage> images, ImageUsage? usage, decimal? reported, string? requestId, long started, OpenAIResponseInfo info)
     {
         var estimate = _options.Prices.Estimate(plan.Model.Id, part.Count, part.Size, part.Quality, part.Prompt?.Length ?? 0, part.InputImages.Count);
-        decimal? reported = usage is null ? null : _options.Prices.FromUsage(plan.Model.Id, usage);
         return new ImageGenerationResult
         {
             Images = images,

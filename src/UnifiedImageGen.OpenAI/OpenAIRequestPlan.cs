@@ -15,6 +15,11 @@ internal sealed class OpenAIRequestPlan
     // Members the SDK sets itself; a JsonObject in ProviderOptions may not override them.
     internal static readonly string[] ReservedMembers = ["model", "prompt", "n", "stream", "partial_images", "image", "image[]", "images", "mask"];
 
+    // JSON edits (EditImageBodyJsonParam): size is this fixed list, and an image_url at most this many characters
+    // (openai-openapi.yaml; PROVIDERS.md 13.2). Free WxH sizes exist only in multipart.
+    internal const int MaxImageUrlLength = 20_971_520;
+    private static readonly ImageSize[] JsonEditSizes = [new(1024, 1024), new(1536, 1024), new(1024, 1536)];
+
     private OpenAIRequestPlan(ImageGenerationRequest request, ImageModelDescriptor model, OpenAIModelFamily family, List<ImageGenerationWarning> warnings, JsonObject? extra)
     {
         Request = request;
@@ -35,6 +40,15 @@ internal sealed class OpenAIRequestPlan
     public JsonObject? ExtraMembers { get; }
 
     public string? Style { get; private set; }
+
+    /// <summary>The <c>size</c> sent, or null when the model default applies or the host refuses sizes.</summary>
+    public string? Size { get; private set; }
+
+    /// <summary>The <c>quality</c> sent, or null.</summary>
+    public string? Quality { get; private set; }
+
+    /// <summary>The <c>aspect_ratio</c> sent to a compatible host that takes it (xAI), or null.</summary>
+    public string? AspectRatio { get; private set; }
 
     public string? Background { get; private set; }
 
@@ -69,8 +83,8 @@ internal sealed class OpenAIRequestPlan
         }
 
         var plan = new OpenAIRequestPlan(validation.Request, descriptor, OpenAIModels.FamilyOf(modelId), [.. validation.Warnings], extra);
-        plan.Resolve(typed ?? new OpenAIRequestOptions(), options, behavior);
         plan.CheckInputs(behavior);
+        plan.Resolve(typed ?? new OpenAIRequestOptions(), options, behavior);
         return plan;
     }
 
@@ -88,13 +102,13 @@ internal sealed class OpenAIRequestPlan
         string? style = Request.Style ?? typed.Style;
         if (style is not null)
         {
-            if (Family == OpenAIModelFamily.DallE3 ? style is "vivid" or "natural" : compatible)
+            if (Family == OpenAIModelFamily.DallE3 ? style is "vivid" or "natural" : compatible && options.CompatibleHost.TakesStyle)
             {
                 Style = style;
             }
             else
             {
-                Unsupported(behavior, "Style", style, Family == OpenAIModelFamily.DallE3 ? "dall-e-3 takes vivid or natural" : "only dall-e-3 takes a style");
+                Unsupported(behavior, "Style", style, Family == OpenAIModelFamily.DallE3 ? "dall-e-3 takes vivid or natural" : compatible ? "this host takes no style" : "only dall-e-3 takes a style");
             }
         }
 
@@ -109,8 +123,16 @@ internal sealed class OpenAIRequestPlan
             OutputFormat = null; // DALL-E returns PNG; the validator already warned when something else was asked.
         }
 
+        ResolveShape(compatible ? options.CompatibleHost : null, behavior);
         Background = GptOnly(behavior, gpt, "Background", typed.Background);
         Moderation = GptOnly(behavior, gpt, "Moderation", typed.Moderation);
+        if (Moderation is not null && Request.Operation is not ImageOperation.Generate && !UsesJsonEdit)
+        {
+            // The multipart CreateImageEditRequest has no moderation field (a 400); only the JSON edit body has it
+            // (openai-openapi.yaml; PROVIDERS.md 13.2).
+            Unsupported(behavior, "Moderation", Moderation, "edits of byte inputs go as multipart, which has no moderation field; only edits with URL inputs (JSON) take it");
+            Moderation = null;
+        }
         if (Background == "transparent" && OutputFormat == "jpeg")
         {
             Warnings.Add(ImageRequestValidator.ReportAdjusted(behavior, OpenAIImageGenerator.ProviderName, Model.Id, "OutputFormat", "jpeg", "png", "a transparent background needs PNG or WebP output"));
@@ -156,11 +178,68 @@ internal sealed class OpenAIRequestPlan
         };
     }
 
+    // size, quality and aspect_ratio: OpenAI's models take size and quality; a compatible host takes what its profile says.
+    private void ResolveShape(OpenAICompatibleHostProfile? host, UnsupportedSettingBehavior behavior)
+    {
+        Size = Request.Size?.ToString();
+        Quality = Request.Quality?.Value;
+        if (host is null)
+        {
+            return;
+        }
+
+        if (Quality is not null && !host.TakesQuality)
+        {
+            Unsupported(behavior, "Quality", Quality, "this host takes no quality");
+            Quality = null;
+        }
+
+        var ratio = Request.AspectRatio;
+        if (Request.Size is { } size && !host.TakesSize)
+        {
+            Size = null;
+            if (host.TakesAspectRatio && ratio is null)
+            {
+                ratio = global::UnifiedImageGen.AspectRatio.FromSize(size);
+                Warnings.Add(ImageRequestValidator.ReportAdjusted(behavior, OpenAIImageGenerator.ProviderName, Model.Id, "Size", size.ToString(), $"aspect_ratio {ratio}", "this host takes aspect_ratio, not size"));
+            }
+            else
+            {
+                Unsupported(behavior, "Size", size.ToString(), "this host takes no size");
+            }
+        }
+
+        if (ratio is not { } requested)
+        {
+            return;
+        }
+
+        if (!host.TakesAspectRatio)
+        {
+            Unsupported(behavior, "AspectRatio", requested.ToString(), "this host takes no aspect_ratio; set Size");
+            return;
+        }
+
+        var allowed = host.AspectRatios.Select(r => global::UnifiedImageGen.AspectRatio.Parse(r, null)).ToArray();
+        var applied = allowed.Length == 0 || allowed.Contains(requested) ? requested : requested.Nearest(allowed);
+        if (applied != requested)
+        {
+            Warnings.Add(ImageRequestValidator.ReportAdjusted(behavior, OpenAIImageGenerator.ProviderName, Model.Id, "AspectRatio", requested.ToString(), applied.ToString(), $"this host takes {string.Join(", ", host.AspectRatios)}"));
+        }
+
+        AspectRatio = applied.ToString();
+    }
+
     private void CheckInputs(UnsupportedSettingBehavior behavior)
     {
         if (Request.Operation is ImageOperation.Generate)
         {
             return;
+        }
+
+        if (UsesJsonEdit)
+        {
+            CheckJsonEdit(behavior);
         }
 
         if (UsesJsonEdit && Family != OpenAIModelFamily.GptImage)
@@ -196,6 +275,45 @@ internal sealed class OpenAIRequestPlan
             Request = Request with { Prompt = null };
         }
     }
+
+    // A JSON edit (chosen because an input is a URL) takes only the fixed sizes and image_url values up to 20,971,520
+    // characters; bytes that would exceed it as a data: URL must go as multipart, which needs every input as bytes.
+    private void CheckJsonEdit(UnsupportedSettingBehavior behavior)
+    {
+        if (Request.Size is { } size && !JsonEditSizes.Contains(size))
+        {
+            var nearest = size.Nearest(JsonEditSizes);
+            Warnings.Add(ImageRequestValidator.ReportAdjusted(behavior, OpenAIImageGenerator.ProviderName, Model.Id, "Size", size.ToString(), nearest.ToString(), "edits with URL inputs (JSON) take auto, 1024x1024, 1536x1024 or 1024x1536; custom sizes need every input as bytes (multipart)"));
+            Request = Request with { Size = nearest };
+        }
+
+        for (int i = 0; i < Request.InputImages.Count; i++)
+        {
+            CheckDataUrlLength(Request.InputImages[i], $"request.InputImages[{i}]");
+        }
+
+        if (Request.Mask is { } mask)
+        {
+            CheckDataUrlLength(mask, "request.Mask");
+        }
+    }
+
+    private void CheckDataUrlLength(ImageInput input, string parameter)
+    {
+        if (input.IsUri)
+        {
+            return;
+        }
+
+        long length = DataUrlLength(input);
+        if (length > MaxImageUrlLength)
+        {
+            throw Invalid($"{parameter} would be a data: URL of {length:N0} characters; OpenAI's JSON edits (used because another input is a URL) take at most {MaxImageUrlLength:N0}. Pass every input as bytes (sent as multipart, up to 50 MB each) or this one as an https URL.");
+        }
+    }
+
+    internal static long DataUrlLength(ImageInput input) =>
+        "data:".Length + input.MediaType.Length + ";base64,".Length + ((input.Data.Length + 2L) / 3 * 4);
 
     private string? GptOnly(UnsupportedSettingBehavior behavior, bool gpt, string setting, string? value)
     {

@@ -23,7 +23,7 @@ public class CompatibleEndpointTests
         Assert.Equal("https://contoso.openai.azure.com/openai/deployments/images-prod/images/generations?api-version=2025-04-01-preview", sent.Uri.ToString());
         Assert.Equal("azure-key-0123456789", sent.Header("api-key"));
         Assert.Null(sent.Header("Authorization"));
-        AssertJson("""{"prompt":"a fox","model":"gpt-image-1","n":1}""", sent);
+        AssertJson("""{"prompt":"a fox","model":"gpt-image-2","n":1}""", sent);
     }
 
     [Fact]

@@ -12,6 +12,12 @@ public sealed class OpenAIModelPrice
     /// <summary>USD per million image output tokens.</summary>
     public decimal? ImageOutputPerMillion { get; set; }
 
+    /// <summary>
+    /// USD per million text output tokens (<c>usage.output_tokens_details.text_tokens</c>). Not published for the built-in
+    /// models; while unset, text output tokens are counted at <see cref="ImageOutputPerMillion"/>, an upper bound.
+    /// </summary>
+    public decimal? TextOutputPerMillion { get; set; }
+
     /// <summary>USD per image keyed <c>"{quality}-{size}"</c>, such as <c>"hd-1792x1024"</c> (a dash, since a colon separates configuration keys).</summary>
     public Dictionary<string, decimal> PerImage { get; } = new(StringComparer.OrdinalIgnoreCase);
 
@@ -102,11 +108,22 @@ public sealed class OpenAIPriceTable
         return new ImageCost { EstimatedUsd = usd, Basis = $"per token, {level} quality, {size ?? ImageSize.Square1024}, price table {AsOf}{(price.Note is null ? "" : "; " + price.Note)}" };
     }
 
-    /// <summary>The cost that follows from the usage a GPT image model reported.</summary>
+    /// <summary>The cost that follows from the usage a GPT image model reported, every output token priced as an image token.</summary>
     /// <param name="model">The model id.</param>
     /// <param name="usage">The reported usage.</param>
     /// <returns>The cost in USD, or null when the model has no token price.</returns>
-    public decimal? FromUsage(string model, ImageUsage usage)
+    public decimal? FromUsage(string model, ImageUsage usage) => FromUsage(model, usage, outputImageTokens: null, outputTextTokens: null);
+
+    /// <summary>
+    /// The cost that follows from the usage a GPT image model reported, with input and output each split into text and
+    /// image tokens (<c>input_tokens_details</c>, <c>output_tokens_details</c>; openai-openapi <c>ImageGenUsage</c>).
+    /// </summary>
+    /// <param name="model">The model id.</param>
+    /// <param name="usage">The reported usage.</param>
+    /// <param name="outputImageTokens"><c>output_tokens_details.image_tokens</c>, or null when not reported.</param>
+    /// <param name="outputTextTokens"><c>output_tokens_details.text_tokens</c>, or null when not reported.</param>
+    /// <returns>The cost in USD, or null when the model has no token price.</returns>
+    public decimal? FromUsage(string model, ImageUsage usage, long? outputImageTokens, long? outputTextTokens)
     {
         ArgumentNullException.ThrowIfNull(usage);
         if (!Models.TryGetValue(model, out var price) || !price.IsTokenBilled)
@@ -114,9 +131,12 @@ public sealed class OpenAIPriceTable
             return null;
         }
 
-        long text = usage.InputTextTokens ?? usage.InputTokens ?? 0;
-        long image = usage.InputImageTokens ?? 0;
-        return Tokens(text, price.TextInputPerMillion) + Tokens(image, price.ImageInputPerMillion) + Tokens(usage.OutputTokens ?? 0, price.ImageOutputPerMillion);
+        long inputText = usage.InputTextTokens ?? usage.InputTokens ?? 0;
+        long inputImage = usage.InputImageTokens ?? 0;
+        long outputText = outputTextTokens ?? 0;
+        long outputImage = outputImageTokens ?? Math.Max(0, (usage.OutputTokens ?? 0) - outputText);
+        return Tokens(inputText, price.TextInputPerMillion) + Tokens(inputImage, price.ImageInputPerMillion)
+            + Tokens(outputImage, price.ImageOutputPerMillion) + Tokens(outputText, price.TextOutputPerMillion ?? price.ImageOutputPerMillion);
     }
 
     private static long OutputTokensPerImage(string quality, ImageSize size)

@@ -27,6 +27,12 @@ internal sealed class OpenAIResponse
 
     public ImageUsage? Usage { get; set; }
 
+    /// <summary><c>usage.output_tokens_details.image_tokens</c>: output tokens priced as image tokens.</summary>
+    public long? OutputImageTokens { get; set; }
+
+    /// <summary><c>usage.output_tokens_details.text_tokens</c>: output tokens priced as text tokens.</summary>
+    public long? OutputTextTokens { get; set; }
+
     public bool HasError { get; set; }
 }
 
@@ -90,9 +96,12 @@ internal static class OpenAIResponseReader
             else if (reader.ValueTextEquals("usage"u8))
             {
                 reader.Read();
-                response.Usage = reader.TokenType == JsonTokenType.StartObject
-                    ? JsonSerializer.Deserialize(ref reader, OpenAIJsonContext.Default.UsageBody)?.ToUsage()
+                var usage = reader.TokenType == JsonTokenType.StartObject
+                    ? JsonSerializer.Deserialize(ref reader, OpenAIJsonContext.Default.UsageBody)
                     : null;
+                response.Usage = usage?.ToUsage();
+                response.OutputImageTokens = usage?.OutputTokensDetails?.ImageTokens;
+                response.OutputTextTokens = usage?.OutputTokensDetails?.TextTokens;
             }
             else if (reader.ValueTextEquals("error"u8))
             {

@@ -26,6 +26,10 @@ internal sealed class ImageRequestBody
     [JsonPropertyName("quality")]
     public string? Quality { get; set; }
 
+    // xAI and hosts like it (PROVIDERS.md 8.3); never set for OpenAI's own models.
+    [JsonPropertyName("aspect_ratio")]
+    public string? AspectRatio { get; set; }
+
     [JsonPropertyName("response_format")]
     public string? ResponseFormat { get; set; }
 
