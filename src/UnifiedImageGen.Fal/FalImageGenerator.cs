@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -14,10 +15,13 @@ using UnifiedImageGen.Validation;
 namespace UnifiedImageGen.Fal;
 
 /// <summary>
-/// fal.ai through its queue: submit to <c>https://queue.fal.run/{endpoint}</c>, poll the returned status URL (with
-/// logs), fetch the returned response URL, cancel through the returned cancel URL. The job id is the response URL
-/// fal returned, so it is never rebuilt from the endpoint id (sub-paths drop out of fal's request paths) and can be
-/// persisted and resumed. FLUX schnell, dev, dev image-to-image and flux-lora get the unified request mapped onto their
+/// fal.ai through its queue: submit to <c>https://queue.fal.run/{endpoint}</c>, then poll, fetch and cancel at
+/// <c>https://queue.fal.run/{owner}/{app}/requests/{request_id}</c> (sub-paths drop out of those URLs, PROVIDERS.md
+/// 13.6). The job id is fal's bare <c>request_id</c>, the same value a webhook delivery carries, so a delivery matches
+/// the job that started it. <see cref="GetJobAsync"/> and the other job methods also take
+/// <c>{endpoint}/requests/{request_id}</c> (resumes a job of any endpoint from another process with its full model id)
+/// and the response URL fal returned (ids of earlier versions). A bare id this generator did not start is looked up on
+/// its default model's app. FLUX schnell, dev, dev image-to-image and flux-lora get the unified request mapped onto their
 /// inputs; other endpoints take the prompt plus provider options. Images are downloaded at once.
 /// </summary>
 public sealed class FalImageGenerator : JobImageGeneratorBase, IDisposable
@@ -31,6 +35,9 @@ public sealed class FalImageGenerator : JobImageGeneratorBase, IDisposable
     private readonly FalImageGeneratorOptions _options;
     private readonly ProviderTransport _transport;
     private readonly IDisposable[] _owned;
+
+    // request_id -> the full endpoint id of jobs this generator started, so a bare id resumes with its full model id.
+    private readonly ConcurrentDictionary<string, string> _endpoints = new(StringComparer.Ordinal);
 
     /// <summary>Creates a generator with its own HTTP clients (resilience included).</summary>
     /// <param name="apiKey">The fal key (<c>key</c> or <c>key_id:key_secret</c>).</param>
@@ -72,19 +79,26 @@ public sealed class FalImageGenerator : JobImageGeneratorBase, IDisposable
     /// <inheritdoc/>
     public override async Task<ImageJob> GetJobAsync(string jobId, CancellationToken cancellationToken = default)
     {
-        var responseUrl = QueueUrl(jobId);
-        using var message = Request(HttpMethod.Get, new Uri(responseUrl.AbsoluteUri + "/status?logs=1"));
-        var status = await _transport.SendJsonAsync(message, FalJsonContext.Default.QueueStatus, null, cancellationToken).ConfigureAwait(false);
-        return ToJob(jobId, status, _transport.ErrorMapper.Redactor);
+        var job = Resolve(jobId);
+        using var message = Request(HttpMethod.Get, new Uri(job.Url.AbsoluteUri + "/status?logs=1"));
+        var status = await _transport.SendJsonAsync(message, FalJsonContext.Default.QueueStatus, job.Endpoint, cancellationToken).ConfigureAwait(false);
+        return ToJob(jobId, status, _transport.ErrorMapper.Redactor) with { Model = job.Endpoint };
     }
 
     /// <inheritdoc/>
     public override async Task<ImageJob> CancelJobAsync(string jobId, CancellationToken cancellationToken = default)
     {
-        var responseUrl = QueueUrl(jobId);
-        using (var message = Request(HttpMethod.Put, new Uri(responseUrl.AbsoluteUri + "/cancel")))
+        var job = Resolve(jobId);
+        using (var message = Request(HttpMethod.Put, new Uri(job.Url.AbsoluteUri + "/cancel")))
         {
-            using var response = await _transport.SendAsync(message, null, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                using var response = await _transport.SendAsync(message, job.Endpoint, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ImageGenerationException ex) when (ex.ResponseBody?.Contains("ALREADY_COMPLETED", StringComparison.Ordinal) == true)
+            {
+                // fal answers ALREADY_COMPLETED for a finished request (PROVIDERS.md 13.6): nothing to cancel, not an error.
+            }
         }
 
         return await GetJobAsync(jobId, cancellationToken).ConfigureAwait(false);
@@ -110,6 +124,11 @@ public sealed class FalImageGenerator : JobImageGeneratorBase, IDisposable
         OnHost(_options.SyncEndpoint, endpoint);
         var (typed, json) = ProviderOptionsReader.Read<FalRequestOptions>(request, ProviderName);
         typed ??= new FalRequestOptions();
+        if (typed.QueueTimeout is { TotalSeconds: <= 1 } tooShort)
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), tooShort, $"FalRequestOptions.QueueTimeout must be more than 1 second (fal's minimum for X-Fal-Request-Timeout); it is {tooShort.TotalSeconds} s.");
+        }
+
         var warnings = validation.Warnings.ToList();
         // fal names some shapes (landscape_16_9, ...): a ratio the caller asked for is sent by name when it has one.
         var body = BuildInput(descriptor, validation.Request, request.Size is null ? request.AspectRatio : null, typed, json, warnings);
@@ -131,20 +150,30 @@ public sealed class FalImageGenerator : JobImageGeneratorBase, IDisposable
         var submitUrl = new Uri(ImageGenerationHttp.WithTrailingSlash(_options.Endpoint), endpoint + (webhook is null ? "" : "?fal_webhook=" + Uri.EscapeDataString(webhook.AbsoluteUri)));
         using var submit = Request(HttpMethod.Post, submitUrl);
         submit.Content = content;
-        submit.Headers.TryAddWithoutValidation("X-Fal-Request-Timeout", ((long)Math.Ceiling(_options.MaxWait.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
+        // X-Fal-Request-Timeout bounds the wait in fal's queue, not the run (PROVIDERS.md 13.6), so it is sent only when asked for.
+        if ((typed.QueueTimeout ?? _options.QueueTimeout) is { } queueTimeout)
+        {
+            submit.Headers.TryAddWithoutValidation("X-Fal-Request-Timeout", ((long)Math.Ceiling(queueTimeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
+        }
+
         if (typed.QueuePriority is { } priority)
         {
             submit.Headers.TryAddWithoutValidation("X-Fal-Queue-Priority", priority);
         }
 
         var submitted = await _transport.SendJsonAsync(submit, FalJsonContext.Default.QueueSubmitted, endpoint, cancellationToken).ConfigureAwait(false);
-        if (submitted.ResponseUrl is null || submitted.RequestId is null)
+        if (submitted.RequestId is not { } requestIdOfJob || !IsRequestId(requestIdOfJob))
         {
-            throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, "fal accepted the request but returned no request id or response URL.") { Provider = ProviderName, Model = endpoint };
+            throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, "fal accepted the request but returned no usable request id.") { Provider = ProviderName, Model = endpoint };
         }
 
-        QueueUrl(submitted.ResponseUrl); // refuse a response URL on another host before we ever send our key there
-        var job = new ImageJob { Provider = ProviderName, Id = submitted.ResponseUrl, Status = ImageJobStatus.Queued, Model = endpoint, QueuePosition = submitted.QueuePosition, RawRepresentation = submitted };
+        if (_endpoints.Count >= 10_000)
+        {
+            _endpoints.Clear(); // a bound, not a cache policy: forgotten ids still resolve through the default model or a qualified id
+        }
+
+        _endpoints[requestIdOfJob] = endpoint;
+        var job = new ImageJob { Provider = ProviderName, Id = requestIdOfJob, Status = ImageJobStatus.Queued, Model = endpoint, QueuePosition = submitted.QueuePosition, RawRepresentation = submitted };
         return new StartedJob(job, warnings);
     }
 
@@ -152,14 +181,13 @@ public sealed class FalImageGenerator : JobImageGeneratorBase, IDisposable
     protected override async Task<ImageGenerationResult> GetResultAsync(ImageJob job, CancellationToken cancellationToken)
     {
         var output = job.RawRepresentation as FluxOutput;
+        string model = job.Model ?? Resolve(job.Id).Endpoint;
         if (output is null)
         {
-            using var message = Request(HttpMethod.Get, QueueUrl(job.Id));
-            output = await _transport.SendJsonAsync(message, FalJsonContext.Default.FluxOutput, job.Model, cancellationToken).ConfigureAwait(false);
+            using var message = Request(HttpMethod.Get, Resolve(job.Id).Url);
+            output = await _transport.SendJsonAsync(message, FalJsonContext.Default.FluxOutput, model, cancellationToken).ConfigureAwait(false);
         }
 
-        // A job resumed by id knows only the owner/alias part of its endpoint, from the URL.
-        string model = job.Model ?? QueueUrl(job.Id).AbsolutePath.Split("/requests/")[0].Trim('/');
         return await ToResultAsync(output, model, job.Id, cancellationToken).ConfigureAwait(false);
     }
 
@@ -265,7 +293,15 @@ public sealed class FalImageGenerator : JobImageGeneratorBase, IDisposable
         else
         {
             string? named = FalModels.NamedSizes.Where(n => n.Size == request.Size || (requestedRatio is { } ratio && n.Size.AspectRatio == ratio)).Select(n => n.Name).FirstOrDefault();
-            if (named is not null)
+            if (!FalModels.TakesImageSize(model.Id))
+            {
+                // flux/dev/image-to-image has no image_size: the output takes the input image's size (PROVIDERS.md 13.6).
+                if ((request.Size?.ToString() ?? requestedRatio?.ToString()) is { } asked)
+                {
+                    warnings.Add(ImageRequestValidator.ReportUnsupported(behavior, ProviderName, model.Id, request.Size is null ? "AspectRatio" : "Size", asked, "this endpoint has no image_size; the output keeps the input image's size"));
+                }
+            }
+            else if (named is not null)
             {
                 input["image_size"] = named;
             }
@@ -339,18 +375,55 @@ public sealed class FalImageGenerator : JobImageGeneratorBase, IDisposable
         }
     }
 
-    // A job id is fal's response URL. Only URLs on the queue host are accepted, so a forged id cannot send our key elsewhere.
-    private Uri QueueUrl(string jobId)
+    /// <summary>
+    /// Reads a job id (a bare <c>request_id</c>, <c>{endpoint}/requests/{request_id}</c>, or a response URL on the queue
+    /// host) into the request id, the endpoint it ran on and its queue URL
+    /// <c>{queue}/{owner}/{app}/requests/{request_id}</c> (fal-js queue.ts: status, result and cancel use owner/app only).
+    /// URLs on any other host are refused, so a forged id cannot carry our key elsewhere.
+    /// </summary>
+    private (string RequestId, string Endpoint, Uri Url) Resolve(string jobId)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
-        if (!Uri.TryCreate(jobId, UriKind.Absolute, out var url) || url.Scheme != _options.Endpoint.Scheme
-            || !string.Equals(url.Authority, _options.Endpoint.Authority, StringComparison.OrdinalIgnoreCase) || !url.AbsolutePath.Contains("/requests/", StringComparison.Ordinal))
+        string requestId, endpoint;
+        string Expected() => $"'{jobId}' is not a fal job id: expected the request id fal returned, '{{endpoint}}/requests/{{request id}}', or a response URL on {_options.Endpoint.GetLeftPart(UriPartial.Authority)}.";
+        if (Uri.TryCreate(jobId, UriKind.Absolute, out var url))
         {
-            throw new ArgumentException($"'{jobId}' is not a fal job id: expected the response URL fal returned ({_options.Endpoint.GetLeftPart(UriPartial.Authority)}/.../requests/<id>).", nameof(jobId));
+            if (url.Scheme != _options.Endpoint.Scheme || !string.Equals(url.Authority, _options.Endpoint.Authority, StringComparison.OrdinalIgnoreCase)
+                || url.AbsolutePath.Split("/requests/") is not [var app, var id] || !IsRequestId(id.TrimEnd('/')))
+            {
+                throw new ArgumentException(Expected(), nameof(jobId));
+            }
+
+            requestId = id.TrimEnd('/');
+            endpoint = _endpoints.TryGetValue(requestId, out var started) ? started : app.Trim('/');
+        }
+        else if (jobId.Split("/requests/") is [var qualified, var id])
+        {
+            if (!IsRequestId(id))
+            {
+                throw new ArgumentException(Expected(), nameof(jobId));
+            }
+
+            OnHost(_options.Endpoint, qualified);
+            (requestId, endpoint) = (id, qualified);
+        }
+        else if (IsRequestId(jobId))
+        {
+            requestId = jobId;
+            endpoint = _endpoints.TryGetValue(jobId, out var started) ? started : Metadata.DefaultModel;
+        }
+        else
+        {
+            throw new ArgumentException(Expected(), nameof(jobId));
         }
 
-        return new Uri(url.GetLeftPart(UriPartial.Path).TrimEnd('/'));
+        string ownerAndApp = string.Join('/', endpoint.Split('/', StringSplitOptions.RemoveEmptyEntries).Take(2));
+        return (requestId, endpoint, new Uri(ImageGenerationHttp.WithTrailingSlash(_options.Endpoint), $"{ownerAndApp}/requests/{requestId}"));
     }
+
+    // fal request ids are UUIDs; letters, digits, '-' and '_' keep an id from adding path segments or a query.
+    private static bool IsRequestId(string id) =>
+        id.Length is > 0 and <= 128 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
 
     private HttpRequestMessage Request(HttpMethod method, Uri uri)

@@ -22,6 +22,14 @@ public sealed class FalImageGeneratorOptions : JobImageGeneratorOptionsBase
     /// <value><see langword="true"/>.</value>
     public bool UseQueue { get; set; } = true;
 
+    /// <summary>
+    /// How long a request may wait in fal's queue before fal drops it, sent as <c>X-Fal-Request-Timeout</c> (seconds,
+    /// more than 1). It bounds the queue wait only, not the run (PROVIDERS.md 13.6); <see cref="JobImageGeneratorOptionsBase.MaxWait"/>
+    /// bounds how long this SDK waits. Null sends no header, so fal's own default applies.
+    /// </summary>
+    /// <value><see langword="null"/>.</value>
+    public TimeSpan? QueueTimeout { get; set; }
+
     /// <inheritdoc/>
     public override IEnumerable<string> Validate(string configurationPath)
     {
@@ -33,6 +41,11 @@ public sealed class FalImageGeneratorOptions : JobImageGeneratorOptionsBase
         if (SyncEndpoint is null || !SyncEndpoint.IsAbsoluteUri)
         {
             yield return $"{configurationPath}:SyncEndpoint must be an absolute URL.";
+        }
+
+        if (QueueTimeout is { TotalSeconds: <= 1 })
+        {
+            yield return $"{configurationPath}:QueueTimeout must be more than 1 second (fal's minimum for X-Fal-Request-Timeout).";
         }
     }
 }

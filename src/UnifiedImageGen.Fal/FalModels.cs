@@ -40,6 +40,9 @@ public static class FalModels
 
     internal static bool IsMapped(string endpoint) => All.Any(m => string.Equals(m.Id, endpoint, StringComparison.OrdinalIgnoreCase));
 
+    // fal-js endpoints.ts: the image-to-image input has no image_size (PROVIDERS.md 13.6).
+    internal static bool TakesImageSize(string endpoint) => !string.Equals(endpoint, FluxDevImageToImage, StringComparison.OrdinalIgnoreCase);
+
     internal static int MaxSteps(string endpoint) => string.Equals(endpoint, FluxSchnell, StringComparison.OrdinalIgnoreCase) ? 12 : 50;
 
     /// <summary>Unmapped endpoints: one image a call, anything through provider options.</summary>

@@ -20,6 +20,9 @@ public sealed record FalRequestOptions
     /// <summary>Queue priority: <c>normal</c> or <c>low</c> (<c>X-Fal-Queue-Priority</c>).</summary>
     public string? QueuePriority { get; init; }
 
+    /// <summary>The longest wait in fal's queue for this request (<c>X-Fal-Request-Timeout</c>, more than 1 s), overriding <see cref="FalImageGeneratorOptions.QueueTimeout"/>; it does not bound the run.</summary>
+    public TimeSpan? QueueTimeout { get; init; }
+
     /// <summary>A webhook for this request (<c>fal_webhook</c>), overriding the options' one.</summary>
     public Uri? WebhookUrl { get; init; }
 }

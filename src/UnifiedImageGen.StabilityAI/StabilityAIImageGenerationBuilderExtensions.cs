@@ -1,6 +1,6 @@
-using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using UnifiedImageGen.Costs;
 using UnifiedImageGen.DependencyInjection;
 
 namespace UnifiedImageGen.StabilityAI;
@@ -10,8 +10,9 @@ public static class StabilityAIImageGenerationBuilderExtensions
 {
     /// <summary>
     /// Adds Stability AI as a keyed <see cref="IImageGenerator"/> (and <see cref="IImageJobGenerator"/> for its async
-    /// endpoints), options from <c>ImageGeneration:Providers:{name}</c>. Its 429 is not retried by the resilience handler:
-    /// Stability locks a key out for 60 s, so the error goes to the caller (or the next route) with that wait.
+    /// endpoints), options from <c>ImageGeneration:Providers:{name}</c>. Its 429 is not retried (see
+    /// <see cref="StabilityAIImageGenerator"/>), and its models' credit prices (<see cref="StabilityAIModels.PriceLines"/>)
+    /// go ahead of configured price lines in <see cref="CostTrackingOptions.Prices"/>, so configured lines still win.
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="configure">Sets options in code, after configuration.</param>
@@ -21,7 +22,8 @@ public static class StabilityAIImageGenerationBuilderExtensions
     public static ImageGenerationBuilder AddStabilityAI(this ImageGenerationBuilder builder, Action<StabilityAIImageGeneratorOptions>? configure = null, string name = StabilityAIImageGenerator.ProviderName, Action<IHttpClientBuilder>? configureHttpClient = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.ConfigureResilience(name, resilience => resilience.IsPermanentFailure ??= static (response, _) => ValueTask.FromResult(response.StatusCode == HttpStatusCode.TooManyRequests));
+        builder.ConfigureResilience(name, static resilience => StabilityAIImageGenerator.ConfigureResilience(resilience));
+        builder.Services.Configure<CostTrackingOptions>(static costs => costs.Prices.InsertRange(0, StabilityAIModels.PriceLines()));
         builder.AddProvider<StabilityAIImageGenerator, StabilityAIImageGeneratorOptions>(
             name,
             context => new StabilityAIImageGenerator(context.HttpClient, context.Options, context.TimeProvider, owned: false),

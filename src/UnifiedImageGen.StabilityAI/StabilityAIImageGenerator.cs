@@ -6,6 +6,7 @@ using UnifiedImageGen.Http;
 using UnifiedImageGen.Imaging;
 using UnifiedImageGen.Jobs;
 using UnifiedImageGen.Providers;
+using UnifiedImageGen.Resilience;
 using UnifiedImageGen.Validation;
 
 namespace UnifiedImageGen.StabilityAI;
@@ -22,7 +23,6 @@ public sealed class StabilityAIImageGenerator : JobImageGeneratorBase, IDisposab
     /// <summary>The provider name, <c>"stability"</c>.</summary>
     public const string ProviderName = "stability";
 
-    private const decimal UsdPerCredit = 0.01m;
     private static readonly string[] Reserved = ["prompt", "image", "mask", "model", "mode"];
 
     private readonly StabilityAIImageGeneratorOptions _options;
@@ -39,7 +39,7 @@ public sealed class StabilityAIImageGenerator : JobImageGeneratorBase, IDisposab
     /// <summary>Creates a generator with its own HTTP client (resilience included).</summary>
     /// <param name="options">The options.</param>
     public StabilityAIImageGenerator(StabilityAIImageGeneratorOptions options)
-        : this(ImageGenerationHttp.CreateClient(ProviderName), options, null, owned: true)
+        : this(ImageGenerationHttp.CreateClient(ProviderName, ConfigureResilience(new ImageGenerationResilienceOptions())), options, null, owned: true)
     {
     }
 
@@ -66,13 +66,41 @@ public sealed class StabilityAIImageGenerator : JobImageGeneratorBase, IDisposab
     /// <inheritdoc/>
     public override ImageGeneratorMetadata Metadata { get; }
 
+    /// <summary>
+    /// The retry rule every Stability client gets, whether built by dependency injection or by a constructor: a 429 is
+    /// not retried, because Stability locks the key out for 60 s after one (PROVIDERS.md 13.3); the error goes to the
+    /// caller (or the next route) with that wait. A rule the caller already set is kept.
+    /// </summary>
+    internal static ImageGenerationResilienceOptions ConfigureResilience(ImageGenerationResilienceOptions resilience)
+    {
+        resilience.IsPermanentFailure ??= static (response, _) => ValueTask.FromResult(response.StatusCode == HttpStatusCode.TooManyRequests);
+        return resilience;
+    }
+
     /// <summary>Reads an async result: still running (202) or finished (the image). Stability has no job listing or progress.</summary>
     /// <inheritdoc/>
     public override async Task<ImageJob> GetJobAsync(string jobId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
         using var message = Request(HttpMethod.Get, "v2beta/results/" + Uri.EscapeDataString(jobId));
-        using var response = await _transport.SendAsync(message, null, cancellationToken).ConfigureAwait(false);
+        HttpResponseMessage response;
+        try
+        {
+            response = await _transport.SendAsync(message, null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ImageGenerationException ex) when (ex.StatusCode == 404)
+        {
+            // PROVIDERS.md 2.6 / 13.3: a 404 here is about the id, not a model.
+            throw new ImageGenerationException(ImageGenerationErrorKind.InvalidRequest, $"Stability has no result for job '{jobId}': the id is unknown, expired (results are kept 24 hours) or was created with another API key.", ex)
+            {
+                Provider = ProviderName,
+                StatusCode = 404,
+                ProviderErrorCode = ex.ProviderErrorCode,
+                ProviderRequestId = ex.ProviderRequestId,
+            };
+        }
+
+        using var owned = response;
         if (response.StatusCode == HttpStatusCode.Accepted)
         {
             return new ImageJob { Provider = ProviderName, Id = jobId, Status = ImageJobStatus.Running };
@@ -80,6 +108,33 @@ public sealed class StabilityAIImageGenerator : JobImageGeneratorBase, IDisposab
 
         var image = await ReadImageAsync(response, cancellationToken).ConfigureAwait(false);
         return new ImageJob { Provider = ProviderName, Id = jobId, Status = ImageJobStatus.Succeeded, Progress = 1, RawRepresentation = image };
+    }
+
+    /// <summary>Reads the account's credit balance, <c>GET /v1/user/balance</c> (PROVIDERS.md 2.7, 13.3); one credit is $0.01.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The credits left.</returns>
+    /// <exception cref="ImageGenerationException">Stability refused the call or answered without a <c>credits</c> number.</exception>
+    public async Task<decimal> GetCreditBalanceAsync(CancellationToken cancellationToken = default)
+    {
+        using var message = Request(HttpMethod.Get, "v1/user/balance");
+        message.Headers.Accept.Clear();
+        message.Headers.Accept.ParseAdd("application/json");
+        ImageGenerationResilienceHandler.MarkIdempotent(message);
+        using var response = await _transport.SendAsync(message, null, cancellationToken).ConfigureAwait(false);
+        using var body = await _transport.ReadBodyAsync(response, 64 * 1024, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var document = JsonDocument.Parse(body.Memory);
+            if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("credits", out var credits) && credits.TryGetDecimal(out decimal left))
+            {
+                return left;
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        throw Unexpected(null, "Stability answered the balance request without a credits number.");
     }
 
     /// <summary>Stability cannot cancel a started generation: this returns the job's state, and the work is charged if it finishes.</summary>
@@ -145,6 +200,7 @@ public sealed class StabilityAIImageGenerator : JobImageGeneratorBase, IDisposab
             ?? (StabilityImage)(await GetJobAsync(job.Id, cancellationToken).ConfigureAwait(false)).RawRepresentation!;
         string model = job.Model ?? "upscale-creative";
         decimal credits = (StabilityAIModels.Find(model) ?? Sd3(model)).Credits;
+        const decimal UsdPerCredit = StabilityAIModels.UsdPerCredit;
         bool filtered = string.Equals(image.FinishReason, "CONTENT_FILTERED", StringComparison.OrdinalIgnoreCase);
         var size = ImageHeader.TryReadSize(image.Data, out var read) ? read : (ImageSize?)null;
         return new ImageGenerationResult
@@ -283,7 +339,7 @@ public sealed class StabilityAIImageGenerator : JobImageGeneratorBase, IDisposab
             }
         }
 
-        if (request.Size is { } size && !fields.HasFlag(StabilityFields.AspectRatio))
+        if (request.Size is { } size && !fields.HasFlag(StabilityFields.AspectRatio) && !fields.HasFlag(StabilityFields.Outpaint))
         {
             Drop("Size", size.ToString(), "the output size follows the input image");
         }
@@ -323,10 +379,10 @@ public sealed class StabilityAIImageGenerator : JobImageGeneratorBase, IDisposab
             : null));
         if (fields.HasFlag(StabilityFields.Outpaint))
         {
-            AddOutpaintEdges(form, request, options, endpoint);
+            AddOutpaintEdges(form, request, options, endpoint, warnings, behavior);
         }
 
-        Number(StabilityFields.Creativity, "creativity", "Creativity", options.Creativity, 0, 1);
+        Number(StabilityFields.Creativity, "creativity", "Creativity", options.Creativity, endpoint.Creativity.Min, endpoint.Creativity.Max);
         Number(StabilityFields.ControlStrength, "control_strength", "ControlStrength", options.ControlStrength, 0, 1);
         Number(StabilityFields.Fidelity, "fidelity", "Fidelity", options.Fidelity, 0, 1);
         form.Field("search_prompt", fields.HasFlag(StabilityFields.SearchPrompt)
@@ -364,14 +420,29 @@ public sealed class StabilityAIImageGenerator : JobImageGeneratorBase, IDisposab
         return form.Content;
     }
 
-    private void AddOutpaintEdges(MultipartForm form, ImageGenerationRequest request, StabilityAIRequestOptions options, StabilityEndpoint endpoint)
+    private static void AddOutpaintEdges(MultipartForm form, ImageGenerationRequest request, StabilityAIRequestOptions options, StabilityEndpoint endpoint, List<ImageGenerationWarning> warnings, UnsupportedSettingBehavior behavior)
     {
         int? left = options.Left, right = options.Right, up = options.Up, down = options.Down;
-        if (left is null && right is null && up is null && down is null && request.Size is { } target && request.InputImages[0].Size is { } source)
+        bool edgesGiven = left is not null || right is not null || up is not null || down is not null;
+        if (request.Size is { } target)
         {
-            // No edges given: grow evenly to the requested size.
-            int wide = Math.Max(0, target.Width - source.Width), tall = Math.Max(0, target.Height - source.Height);
-            (left, right, up, down) = (wide / 2, wide - (wide / 2), tall / 2, tall - (tall / 2));
+            // Outpaint takes edges, not a size: say exactly what became of the Size.
+            var source = request.InputImages[0].Size;
+            if (edgesGiven || source is null)
+            {
+                warnings.Add(ImageRequestValidator.ReportUnsupported(behavior, ProviderName, endpoint.Model, "Size", target.ToString(), edgesGiven
+                    ? "the explicit Left/Right/Up/Down edges decide the output size, so the Size was ignored"
+                    : "the input image's size could not be read, so no edges could be derived from the Size"));
+            }
+            else
+            {
+                // Grow evenly to the requested size; a side already larger than asked is kept (outpaint never crops).
+                int wide = Math.Max(0, target.Width - source.Value.Width), tall = Math.Max(0, target.Height - source.Value.Height);
+                (left, right, up, down) = (wide / 2, wide - (wide / 2), tall / 2, tall - (tall / 2));
+                var reached = new ImageSize(source.Value.Width + wide, source.Value.Height + tall);
+                warnings.Add(ImageRequestValidator.ReportAdjusted(behavior, ProviderName, endpoint.Model, "Size", target.ToString(), reached.ToString(),
+                    $"outpaint grows the {source.Value} input by left {left}, right {right}, up {up}, down {down} px" + (reached == target ? "" : "; it never crops, so a side already larger than asked is kept")));
+            }
         }
 
         foreach (var (name, value) in new[] { ("Left", left), ("Right", right), ("Up", up), ("Down", down) })

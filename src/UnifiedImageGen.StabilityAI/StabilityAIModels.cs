@@ -1,3 +1,5 @@
+using UnifiedImageGen.Costs;
+
 namespace UnifiedImageGen.StabilityAI;
 
 /// <summary>Which form fields an endpoint takes beyond its image and prompt.</summary>
@@ -36,6 +38,9 @@ internal sealed record StabilityEndpoint(string Model, string Path, StabilityFie
     public int? MaxInputSide { get; init; }
 
     public int? MaxGrowMask { get; init; }
+
+    /// <summary>The <c>creativity</c> range this endpoint documents (PROVIDERS.md 13.3).</summary>
+    public (double Min, double Max) Creativity { get; init; } = (0, 1);
 }
 
 /// <summary>
@@ -47,6 +52,9 @@ public static class StabilityAIModels
 {
     /// <summary>The largest request Stability accepts (10 MiB).</summary>
     public const long MaxRequestBytes = 10L * 1024 * 1024;
+
+    /// <summary>What one Stability credit costs in USD (PROVIDERS.md 2.1, 13.3).</summary>
+    public const decimal UsdPerCredit = 0.01m;
 
     /// <summary>The largest seed Stability accepts.</summary>
     public const long MaxSeed = 4_294_967_294;
@@ -62,7 +70,8 @@ public static class StabilityAIModels
         new("core", "v2beta/stable-image/generate/core", Common | StabilityFields.AspectRatio, 3),
         new("ultra", "v2beta/stable-image/generate/ultra", Common | StabilityFields.AspectRatio | StabilityFields.Image | StabilityFields.Strength, 8) { MinInputSide = 64, MaxInputSide = 16384, MinInputPixels = 4096 },
         new("sd3.5-large", "v2beta/stable-image/generate/sd3", Common | StabilityFields.AspectRatio | StabilityFields.Image | StabilityFields.Strength | StabilityFields.CfgScale | StabilityFields.SdModel, 6.5m),
-        new("sd3.5-large-turbo", "v2beta/stable-image/generate/sd3", Common | StabilityFields.AspectRatio | StabilityFields.Image | StabilityFields.Strength | StabilityFields.CfgScale | StabilityFields.SdModel, 4),
+        // PROVIDERS.md 13.3: negative_prompt does not work with sd3.5-large-turbo, so it is not a field of that model.
+        new("sd3.5-large-turbo", "v2beta/stable-image/generate/sd3", (Common & ~StabilityFields.NegativePrompt) | StabilityFields.AspectRatio | StabilityFields.Image | StabilityFields.Strength | StabilityFields.CfgScale | StabilityFields.SdModel, 4),
         new("sd3.5-medium", "v2beta/stable-image/generate/sd3", Common | StabilityFields.AspectRatio | StabilityFields.Image | StabilityFields.Strength | StabilityFields.CfgScale | StabilityFields.SdModel, 3.5m),
         new("sd3.5-flash", "v2beta/stable-image/generate/sd3", Common | StabilityFields.AspectRatio | StabilityFields.Image | StabilityFields.Strength | StabilityFields.CfgScale | StabilityFields.SdModel, 2.5m),
         new("inpaint", "v2beta/stable-image/edit/inpaint", Common | StabilityFields.Image | StabilityFields.Mask | StabilityFields.GrowMask, 5) { MinInputSide = 64, MinInputPixels = 4096, MaxInputPixels = 9_437_184, MaxGrowMask = 100 },
@@ -70,10 +79,10 @@ public static class StabilityAIModels
         new("erase", "v2beta/stable-image/edit/erase", StabilityFields.Seed | StabilityFields.Image | StabilityFields.Mask | StabilityFields.GrowMask, 5, PromptRequired: false) { MinInputSide = 64, MinInputPixels = 4096, MaxInputPixels = 9_437_184, MaxGrowMask = 20 },
         new("search-and-replace", "v2beta/stable-image/edit/search-and-replace", Common | StabilityFields.Image | StabilityFields.SearchPrompt | StabilityFields.GrowMask, 5) { MinInputSide = 64, MinInputPixels = 4096, MaxInputPixels = 9_437_184, MaxGrowMask = 20 },
         new("search-and-recolor", "v2beta/stable-image/edit/search-and-recolor", Common | StabilityFields.Image | StabilityFields.SelectPrompt | StabilityFields.GrowMask, 5) { MinInputSide = 64, MinInputPixels = 4096, MaxInputPixels = 9_437_184, MaxGrowMask = 20 },
-        new("remove-background", "v2beta/stable-image/edit/remove-background", StabilityFields.Image, 5, PromptRequired: false) { MaxInputPixels = 4_194_304 },
+        new("remove-background", "v2beta/stable-image/edit/remove-background", StabilityFields.Image, 5, PromptRequired: false) { MinInputSide = 64, MaxInputPixels = 4_194_304 },
         new("upscale-fast", "v2beta/stable-image/upscale/fast", StabilityFields.Image, 2, PromptRequired: false) { MinInputSide = 32, MaxInputSide = 1536, MinInputPixels = 1024, MaxInputPixels = 1_048_576 },
-        new("upscale-conservative", "v2beta/stable-image/upscale/conservative", StabilityFields.Prompt | StabilityFields.NegativePrompt | StabilityFields.Seed | StabilityFields.Image | StabilityFields.Creativity, 40) { MinInputSide = 64, MinInputPixels = 4096, MaxInputPixels = 9_437_184 },
-        new("upscale-creative", "v2beta/stable-image/upscale/creative", Common | StabilityFields.Image | StabilityFields.Creativity, 60, IsAsync: true) { MinInputPixels = 4096, MaxInputPixels = 1_048_576 },
+        new("upscale-conservative", "v2beta/stable-image/upscale/conservative", StabilityFields.Prompt | StabilityFields.NegativePrompt | StabilityFields.Seed | StabilityFields.Image | StabilityFields.Creativity, 40) { MinInputSide = 64, MinInputPixels = 4096, MaxInputPixels = 9_437_184, Creativity = (0.2, 0.5) },
+        new("upscale-creative", "v2beta/stable-image/upscale/creative", Common | StabilityFields.Image | StabilityFields.Creativity, 60, IsAsync: true) { MinInputSide = 64, MinInputPixels = 4096, MaxInputPixels = 1_048_576, Creativity = (0.1, 0.5) },
         new("sketch", "v2beta/stable-image/control/sketch", Common | StabilityFields.Image | StabilityFields.ControlStrength, 5),
         new("structure", "v2beta/stable-image/control/structure", Common | StabilityFields.Image | StabilityFields.ControlStrength, 5),
         new("style", "v2beta/stable-image/control/style", Common | StabilityFields.Image | StabilityFields.AspectRatio | StabilityFields.Fidelity, 5),
@@ -81,6 +90,23 @@ public static class StabilityAIModels
 
     /// <summary>Every model, with its capabilities.</summary>
     public static IReadOnlyList<ImageModelDescriptor> All { get; } = Endpoints.Select(Describe).ToArray();
+
+    /// <summary>
+    /// One price line per model id, keyed exactly as the generator names its models, from the credits each endpoint
+    /// costs (PROVIDERS.md 2.2-2.5 and 13.3: creative upscale 60, conservative 40, fast 2, remove-background 5). Add them
+    /// to <see cref="CostTrackingOptions.Prices"/> (AddStabilityAI does) so a budget check prices each model as billed.
+    /// </summary>
+    /// <returns>New lines, safe for the caller to change.</returns>
+    public static IReadOnlyList<PriceEntry> PriceLines() =>
+        Endpoints.Select(e => new PriceEntry
+        {
+            Provider = StabilityAIImageGenerator.ProviderName,
+            Model = e.Model,
+            Unit = PriceUnit.PerCredit,
+            Usd = UsdPerCredit,
+            CreditsPerImage = e.Credits,
+            Source = "Stability credits per successful generation",
+        }).ToArray();
 
     internal static StabilityEndpoint? Find(string model) =>
         Endpoints.FirstOrDefault(e => string.Equals(e.Model, model, StringComparison.OrdinalIgnoreCase));

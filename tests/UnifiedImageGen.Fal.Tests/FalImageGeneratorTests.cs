@@ -9,6 +9,7 @@ namespace UnifiedImageGen.Fal.Tests;
 public class FalImageGeneratorTests
 {
     private const string Key = "fal-key-id:fal-key-secret-0123456789";
+    private const string RequestId = "764cabcf-b745-4b3e-ae38-1200304cf45b";
     private const string ResponseUrl = "https://queue.fal.run/fal-ai/flux/requests/764cabcf-b745-4b3e-ae38-1200304cf45b";
     private static readonly byte[] Jpeg = PngEncoder.Encode(new byte[16 * 12 * 4], 16, 12);
 
@@ -52,14 +53,14 @@ public class FalImageGeneratorTests
         var requests = server.Requests.ToArray();
         Assert.Equal((HttpMethod.Post, "https://queue.fal.run/fal-ai/flux/dev"), (requests[0].Method, requests[0].Uri.ToString()));
         Assert.Equal($"Key {Key}", requests[0].Header("Authorization"));
-        Assert.Equal("600", requests[0].Header("X-Fal-Request-Timeout"));
+        Assert.Null(requests[0].Header("X-Fal-Request-Timeout")); // PROVIDERS.md 13.6: a queue-wait bound, sent only when asked for
         Assert.Equal("low", requests[0].Header("X-Fal-Queue-Priority"));
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"prompt":"a fox","image_size":"landscape_16_9","num_images":2,"seed":42,"num_inference_steps":28,"guidance_scale":3.5,"output_format":"jpeg","enable_safety_checker":false}"""), JsonNode.Parse(requests[0].Body)), requests[0].BodyText);
         Assert.All(requests[1..4], r => Assert.Equal(ResponseUrl + "/status?logs=1", r.Uri.ToString()));
         Assert.Equal((HttpMethod.Get, ResponseUrl), (requests[4].Method, requests[4].Uri.ToString()));
         Assert.Equal(2, result.Images.Count);
         Assert.Equal([false, true], result.Images.Select(i => i.ContentFlagged!.Value));
-        Assert.Equal((1.25, ResponseUrl, "fal-ai/flux/dev"), (result.Usage!.ComputeSeconds!.Value, result.ProviderRequestId, result.Model));
+        Assert.Equal((1.25, RequestId, "fal-ai/flux/dev"), (result.Usage!.ComputeSeconds!.Value, result.ProviderRequestId, result.Model));
     }
 
     [Fact]
@@ -91,7 +92,8 @@ public class FalImageGeneratorTests
     {
         var (generator, server, _) = Create();
         await Assert.ThrowsAsync<ArgumentException>(() => generator.GetJobAsync("https://evil.example.com/fal-ai/flux/requests/1"));
-        await Assert.ThrowsAsync<ArgumentException>(() => generator.GetJobAsync("764cabcf"));
+        await Assert.ThrowsAsync<ArgumentException>(() => generator.GetJobAsync("../../evil?x=1"));
+        await Assert.ThrowsAsync<ArgumentException>(() => generator.GetJobAsync("//evil.example.com/x/requests/1"));
         Assert.Equal(0, server.Count);
     }
 
@@ -117,7 +119,7 @@ public class FalImageGeneratorTests
         server.Then(() => Submitted());
         var job = await generator.StartAsync(new ImageGenerationRequest("x"));
         Assert.Equal("https://queue.fal.run/fal-ai/flux/dev?fal_webhook=https%3A%2F%2Fexample.com%2Fhooks%2Ffal%3Ftenant%3D7", server.Requests.Single().Uri.AbsoluteUri);
-        Assert.Equal((ResponseUrl, 2), (job.Id, job.QueuePosition!.Value));
+        Assert.Equal((RequestId, 2), (job.Id, job.QueuePosition!.Value));
     }
 
     [Fact]

@@ -84,4 +84,23 @@ public class FalWebhookVerifierTests
         await keys.GetKeysAsync();
         Assert.Equal(2, server.Count);
     }
+
+    // PROVIDERS.md 13.6: keys rotate; with no matching cached key the JWKS is fetched again once (rate-limited) before refusing.
+    [Fact]
+    public async Task RotatedKey_TriggersOneRateLimitedRefetch_BeforeRefusing()
+    {
+        const string OldOnly = """{"keys":[{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo","kid":"old"}]}""";
+        var server = new ScriptedHandler().ThenStatus(System.Net.HttpStatusCode.OK, OldOnly).ThenStatus(System.Net.HttpStatusCode.OK, Jwks);
+        var keyClock = new ManualTimeProvider();
+        var keys = new FalJwksKeys(new HttpClient(server), timeProvider: keyClock);
+        var verifier = new FalWebhookVerifier(keys, Clock);
+        await keys.GetKeysAsync(); // cached before fal rotated
+        keyClock.Advance(TimeSpan.FromMinutes(10));
+        await verifier.VerifyAsync(Encoding.UTF8.GetBytes(Body), Headers());
+        Assert.Equal(2, server.Count);
+
+        // A forged signature right after finds no key, and does not fetch again inside MinRefreshInterval.
+        await Assert.ThrowsAsync<WebhookVerificationException>(() => verifier.VerifyAsync(Encoding.UTF8.GetBytes(Body), Headers(signature: "00" + Signature[2..])));
+        Assert.Equal(2, server.Count);
+    }
 }

@@ -10,11 +10,20 @@ public interface IFalWebhookKeys
     /// <summary>Returns the current keys (32 bytes each).</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     ValueTask<IReadOnlyList<byte[]>> GetKeysAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Called when no current key verifies a signature, since fal rotates its keys: a source that fetches keys fetches
+    /// them again (rate-limited) and returns the new set. The default returns <see cref="GetKeysAsync"/>'s keys.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    ValueTask<IReadOnlyList<byte[]>> RefreshKeysAsync(CancellationToken cancellationToken = default) => GetKeysAsync(cancellationToken);
 }
 
 /// <summary>
 /// Fetches fal's JWKS (<c>https://rest.alpha.fal.ai/.well-known/jwks.json</c>) and keeps it for
-/// <see cref="CacheDuration"/> (24 hours by default, fal's stated maximum); concurrent callers share one fetch.
+/// <see cref="CacheDuration"/> (24 hours by default, fal's stated maximum); concurrent callers share one fetch. When no
+/// cached key verifies a delivery the set is fetched again, at most once per <see cref="MinRefreshInterval"/>, so a flood
+/// of forged signatures cannot turn into a flood of fetches.
 /// </summary>
 public sealed class FalJwksKeys : IFalWebhookKeys
 {
@@ -43,18 +52,26 @@ public sealed class FalJwksKeys : IFalWebhookKeys
     /// <value>24 hours.</value>
     public TimeSpan CacheDuration { get; init; } = TimeSpan.FromHours(24);
 
-    /// <inheritdoc/>
-    public async ValueTask<IReadOnlyList<byte[]>> GetKeysAsync(CancellationToken cancellationToken = default)
-    {
-        if (_cached is { } fresh && _timeProvider.GetUtcNow() - fresh.FetchedAt < CacheDuration)
-        {
-            return fresh.Keys;
-        }
+    /// <summary>The shortest time between two fetches forced by <see cref="RefreshKeysAsync"/>.</summary>
+    /// <value>5 minutes.</value>
+    public TimeSpan MinRefreshInterval { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<byte[]>> GetKeysAsync(CancellationToken cancellationToken = default) =>
+        _cached is { } fresh && _timeProvider.GetUtcNow() - fresh.FetchedAt < CacheDuration
+            ? ValueTask.FromResult(fresh.Keys)
+            : FetchAsync(CacheDuration, cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<byte[]>> RefreshKeysAsync(CancellationToken cancellationToken = default) => FetchAsync(MinRefreshInterval, cancellationToken);
+
+    // Fetches unless the keys are younger than maxAge (checked again under the gate, so concurrent callers share one fetch).
+    private async ValueTask<IReadOnlyList<byte[]>> FetchAsync(TimeSpan maxAge, CancellationToken cancellationToken)
+    {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_cached is { } again && _timeProvider.GetUtcNow() - again.FetchedAt < CacheDuration)
+            if (_cached is { } again && _timeProvider.GetUtcNow() - again.FetchedAt < maxAge)
             {
                 return again.Keys;
             }

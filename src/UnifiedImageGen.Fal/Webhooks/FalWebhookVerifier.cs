@@ -105,14 +105,21 @@ public sealed class FalWebhookVerifier
 
         string bodyHash = Convert.ToHexString(SHA256.HashData(body.Span)).ToLowerInvariant();
         byte[] message = Encoding.UTF8.GetBytes($"{requestId}\n{userId}\n{timestamp}\n{bodyHash}");
-        foreach (var key in await _keys.GetKeysAsync(cancellationToken).ConfigureAwait(false))
+        var keys = await _keys.GetKeysAsync(cancellationToken).ConfigureAwait(false);
+        if (VerifiedByAny(keys, message, signature))
         {
-            if (Ed25519.Verify(key, message, signature))
-            {
-                return;
-            }
+            return;
+        }
+
+        // fal rotates its keys: a signature by a key newer than the cached set gets one (rate-limited) refetch (PROVIDERS.md 13.6).
+        var refreshed = await _keys.RefreshKeysAsync(cancellationToken).ConfigureAwait(false);
+        if (!ReferenceEquals(refreshed, keys) && VerifiedByAny(refreshed, message, signature))
+        {
+            return;
         }
 
         throw new WebhookVerificationException("No fal webhook key verifies the signature: the body, request id, user id or timestamp was changed, or the key is unknown.");
     }
+
+    private static bool VerifiedByAny(IReadOnlyList<byte[]> keys, byte[] message, byte[] signature) => keys.Any(key => Ed25519.Verify(key, message, signature));
 }
