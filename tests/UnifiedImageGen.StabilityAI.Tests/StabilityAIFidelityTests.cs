@@ -59,6 +59,19 @@ public class StabilityAIFidelityTests
     }
 
     [Fact]
+    public void TheBuiltInCatalog_WhichACostLayerBuiltWithNewUses_PricesTheUpscalesAndRemoveBackgroundAsBilled()
+    {
+        // PROVIDERS.md 13.3: creative upscale 60 credits, conservative 40, fast 2, remove-background 5; 1 credit = $0.01.
+        var request = new ImageGenerationRequest();
+        Assert.Equal(
+            (0.60m, 0.40m, 0.02m, 0.05m),
+            (PriceCatalog.Default.Estimate("stability", "upscale-creative", request)!.EstimatedUsd,
+             PriceCatalog.Default.Estimate("stability", "upscale-conservative", request)!.EstimatedUsd,
+             PriceCatalog.Default.Estimate("stability", "upscale-fast", request)!.EstimatedUsd,
+             PriceCatalog.Default.Estimate("stability", "remove-background", request)!.EstimatedUsd));
+    }
+
+    [Fact]
     public async Task ThroughDependencyInjection_TheBudgetCheckPricesACreativeUpscaleAt60Credits()
     {
         var services = new ServiceCollection();

@@ -159,8 +159,11 @@ public sealed class PriceCatalog : IPriceCatalog
         yield return Credits("stability", "sd3.5-flash", 2.5m, source: Unconfirmed);
         yield return Credits("stability", "inpaint", 5);
         yield return Credits("stability", "outpaint", 4);
-        yield return Credits("stability", "conservative", 40);
-        yield return Credits("stability", "creative", 60, source: Unconfirmed);
+        // Keyed by the model ids the Stability generator accepts (PROVIDERS.md 13.3): "conservative"/"creative" never matched them.
+        yield return Credits("stability", "upscale-conservative", 40);
+        yield return Credits("stability", "upscale-creative", 60);
+        yield return Credits("stability", "upscale-fast", 2);
+        yield return Credits("stability", "remove-background", 5);
         yield return Credits("stability", "*", 5, source: "edit and control endpoints");
 
         // Replicate: per image for the official FLUX models, GPU time otherwise.
@@ -194,6 +197,10 @@ public sealed class PriceCatalog : IPriceCatalog
         // Gemini image models: per output token, about 1,290 tokens an image at $30 per million (2.5 Flash Image).
         yield return Line("google", "gemini-2.5-flash-image", PriceUnit.PerToken, 0.039m, Unconfirmed);
         yield return Line("google", "gemini-3-pro-image-preview", PriceUnit.PerToken, 0.134m, Unconfirmed, ("1K", 0.134m), ("2K", 0.134m), ("4K", 0.24m));
+        // The GA Gemini 3 ids (2026-05-28), priced per image size as the previews were; the provider reports the
+        // actual size class on the result (UnifiedImageGen.Google GooglePrices), this line is the pre-call estimate at 1K.
+        yield return Line("google", "gemini-3.1-flash-image", PriceUnit.PerToken, 0.067m, Unconfirmed, ("0.5K", 0.045m), ("1K", 0.067m), ("2K", 0.101m), ("4K", 0.151m));
+        yield return Line("google", "gemini-3-pro-image", PriceUnit.PerToken, 0.134m, Unconfirmed, ("1K", 0.134m), ("2K", 0.134m), ("4K", 0.24m));
 
         // Ideogram: per image by rendering speed.
         yield return Line("ideogram", "V_3", PriceUnit.PerImage, 0.06m, null, ("TURBO", 0.03m), ("FLASH", 0.03m), ("DEFAULT", 0.06m), ("BALANCED", 0.06m), ("QUALITY", 0.09m), ("low", 0.03m), ("medium", 0.06m), ("high", 0.09m));
