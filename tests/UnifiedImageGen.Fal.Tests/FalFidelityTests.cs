@@ -4,28 +4,13 @@ using System.Text.Json.Nodes;
 using UnifiedImageGen.Imaging;
 using UnifiedImageGen.Jobs;
 using UnifiedImageGen.Testing;
+using static UnifiedImageGen.Fal.Tests.FalTestHost;
 
 namespace UnifiedImageGen.Fal.Tests;
 
 // Issue 17 items for fal, each pinned to PROVIDERS.md 13.6 (fal-js queue.ts, headers.ts, endpoints.ts; fal docs).
 public class FalFidelityTests
 {
-    private const string Key = "fal-key-id:fal-key-secret-0123456789";
-    private const string RequestId = "764cabcf-b745-4b3e-ae38-1200304cf45b";
-    private static readonly byte[] Jpeg = PngEncoder.Encode(new byte[16 * 12 * 4], 16, 12);
-
-    private static (FalImageGenerator, ScriptedHandler, ManualTimeProvider) Create(Action<FalImageGeneratorOptions>? configure = null)
-    {
-        var server = new ScriptedHandler();
-        var time = new ManualTimeProvider();
-        var options = new FalImageGeneratorOptions { ApiKey = Key };
-        configure?.Invoke(options);
-        var http = new HttpClient(server);
-        return (new FalImageGenerator(http, options, new Http.ImageDownloader(http, options.Download, "fal"), time, owned: false), server, time);
-    }
-
-    private static HttpResponseMessage Json(string json, HttpStatusCode status = HttpStatusCode.OK) =>
-        new(status) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
 
     // fal-js queue.ts: submit answers request_id plus URLs built on owner/app only.
     private static HttpResponseMessage Submitted(string app = "fal-ai/flux") =>

@@ -3,28 +3,13 @@ using System.Text;
 using System.Text.Json.Nodes;
 using UnifiedImageGen.Imaging;
 using UnifiedImageGen.Testing;
+using static UnifiedImageGen.Fal.Tests.FalTestHost;
 
 namespace UnifiedImageGen.Fal.Tests;
 
 public class FalImageGeneratorTests
 {
-    private const string Key = "fal-key-id:fal-key-secret-0123456789";
-    private const string RequestId = "764cabcf-b745-4b3e-ae38-1200304cf45b";
     private const string ResponseUrl = "https://queue.fal.run/fal-ai/flux/requests/764cabcf-b745-4b3e-ae38-1200304cf45b";
-    private static readonly byte[] Jpeg = PngEncoder.Encode(new byte[16 * 12 * 4], 16, 12);
-
-    private static (FalImageGenerator, ScriptedHandler, ManualTimeProvider) Create(Action<FalImageGeneratorOptions>? configure = null)
-    {
-        var server = new ScriptedHandler();
-        var time = new ManualTimeProvider();
-        var options = new FalImageGeneratorOptions { ApiKey = Key };
-        configure?.Invoke(options);
-        var http = new HttpClient(server);
-        return (new FalImageGenerator(http, options, new Http.ImageDownloader(http, options.Download, "fal"), time, owned: false), server, time);
-    }
-
-    private static HttpResponseMessage Json(string json, HttpStatusCode status = HttpStatusCode.OK) =>
-        new(status) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
 
     private static HttpResponseMessage Submitted(int position = 2) => Json($$"""{"request_id":"764cabcf-b745-4b3e-ae38-1200304cf45b","response_url":"{{ResponseUrl}}","status_url":"{{ResponseUrl}}/status","cancel_url":"{{ResponseUrl}}/cancel","queue_position":{{position}}}""");
 
