@@ -112,6 +112,8 @@ public class AdobeFireflyImageGeneratorTests
         var call = generator.GenerateAsync(new ImageGenerationRequest("x"), cts.Token);
         await time.AdvanceUntilAsync(() => server.Count >= 3);
 
+        // PROVIDERS.md 8.2: generate-async answers {jobId, statusUrl, cancelUrl}; the job is polled at statusUrl and
+        // cancelled at cancelUrl. The cancel method (PUT) is unconfirmed (PROVIDERS.md 12 item 9; package README).
         server.Then(() => Json("{}")).Then(() => Status("cancelled"));
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);

@@ -111,6 +111,8 @@ public sealed class ComfyUIImageGeneratorTests : IAsyncLifetime
         var call = generator.GenerateAsync(new ImageGenerationRequest("x") { Seed = 1 }, cts.Token);
         await _time.AdvanceUntilAsync(() => _server.HistoryPolls > 0);
 
+        // ComfyUI server.py: POST /queue {"delete": [ids]} removes queued prompts; POST /interrupt stops the running
+        // one (PROVIDERS.md 13.11; that an interrupt must wait until the prompt runs is issue 18's change).
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
         Assert.Contains(_server.Requests, r => r.Path == "/queue" && r.Body == """{"delete":["prompt-1"]}""");

@@ -4,7 +4,8 @@ namespace UnifiedImageGen.Documentation.Tests;
 
 /// <summary>
 /// .ci/run executes the README's quick start and samples blocks line by line; these tests keep those blocks complete,
-/// so a new sample or a changed quick start cannot slip past CI by not being written down.
+/// so a new sample or a changed quick start cannot slip past CI by not being written down. They assert no provider's
+/// wire format; their source is this repository's own README and the CLI README.
 /// </summary>
 public class ReadmeCommandTests
 {

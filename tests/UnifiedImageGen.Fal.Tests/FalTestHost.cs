@@ -8,6 +8,8 @@ namespace UnifiedImageGen.Fal.Tests;
 /// <summary>What the fal test classes share: a generator over a scripted server and a manual clock, and canned values.</summary>
 internal static class FalTestHost
 {
+    // PROVIDERS.md 4.1: fal keys are "key_id:key_secret", sent as "Authorization: Key <FAL_KEY>"; request ids are UUIDs
+    // (4.2, fal-js queue.ts).
     public const string Key = "fal-key-id:fal-key-secret-0123456789";
     public const string RequestId = "764cabcf-b745-4b3e-ae38-1200304cf45b";
     public static readonly byte[] Jpeg = PngEncoder.Encode(new byte[16 * 12 * 4], 16, 12);

@@ -104,6 +104,8 @@ public class GoogleImageGeneratorTests
         var result = await generator.GenerateAsync(new ImageGenerationRequest("a fox") { Model = "imagen-4.0-generate-001", Count = 2, Seed = 7, AspectRatio = new AspectRatio(4, 3) }
             .WithProviderOptions("google", new GoogleRequestOptions { AddWatermark = false, EnhancePrompt = true, PersonGeneration = "allow_adult" }));
 
+        // PROVIDERS.md 6.4 (Vertex: regional host, OAuth bearer, :predict) and 13.4 (a regional location for Imagen;
+        // no negativePrompt for imagen-4.0, so the request above no longer sends one).
         var sent = server.Requests.Single();
         Assert.Equal("https://us-central1-aiplatform.googleapis.com/v1/projects/acme-images/locations/us-central1/publishers/google/models/imagen-4.0-generate-001:predict", sent.Uri.ToString());
         Assert.Equal("Bearer ya29.test-token", sent.Header("Authorization"));
