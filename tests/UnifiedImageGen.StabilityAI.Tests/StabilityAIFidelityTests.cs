@@ -72,6 +72,18 @@ public class StabilityAIFidelityTests
     }
 
     [Fact]
+    public void TheBuiltInCatalog_AgreesWithThePackagesPriceLines_ForEveryModel()
+    {
+        // Two tables hold Stability's credits: the core's (used by a cost layer built with new) and the package's (put
+        // first by AddStabilityAI). They must not drift apart.
+        var request = new ImageGenerationRequest();
+        var package = new PriceCatalog(StabilityAIModels.PriceLines(), includeBuiltIn: false);
+        Assert.All(StabilityAIModels.PriceLines(), line => Assert.True(
+            package.Estimate("stability", line.Model, request)!.EstimatedUsd == PriceCatalog.Default.Estimate("stability", line.Model, request)!.EstimatedUsd,
+            $"{line.Model}: the package prices {package.Estimate("stability", line.Model, request)!.EstimatedUsd}, the built-in catalog {PriceCatalog.Default.Estimate("stability", line.Model, request)!.EstimatedUsd}"));
+    }
+
+    [Fact]
     public async Task ThroughDependencyInjection_TheBudgetCheckPricesACreativeUpscaleAt60Credits()
     {
         var services = new ServiceCollection();
