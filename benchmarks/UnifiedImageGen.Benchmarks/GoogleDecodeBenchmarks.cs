@@ -31,7 +31,7 @@ public class GoogleDecodeBenchmarks
         var handler = new StaticHandler(Encoding.UTF8.GetBytes(
             "{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\"Here is a red fox in the snow.\"},{\"inlineData\":{\"mimeType\":\"image/png\",\"data\":\"" +
             Convert.ToBase64String(_image) +
-            "\"}}]},\"finishReason\":\"STOP\",\"index\":0}],\"usageMetadata\":{\"promptTokenCount\":12,\"candidatesTokenCount\":1290,\"totalTokenCount\":1302},\"modelVersion\":\"gemini-2.5-flash-image\"}"), "application/json");
+            "\"}}]},\"finishReason\":\"STOP\",\"index\":0}],\"usageMetadata\":{\"promptTokenCount\":12,\"candidatesTokenCount\":1290,\"totalTokenCount\":1302},\"modelVersion\":\"gemini-3.1-flash-image\"}"), "application/json");
         _floorClient = new HttpClient(handler);
         _unified = new GoogleImageGenerator(new HttpClient(handler), new GoogleImageGeneratorOptions { ApiKey = "AIza-bench" });
 
@@ -43,7 +43,7 @@ public class GoogleDecodeBenchmarks
     public void Cleanup() => _unified.Dispose();
 
     [Benchmark(Baseline = true)]
-    public Task<ReadOnlyMemory<byte>> Floor() => LeastWork.DecodeFirstBase64Async(_floorClient, "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash-image:generateContent", InlineData);
+    public Task<ReadOnlyMemory<byte>> Floor() => LeastWork.DecodeFirstBase64Async(_floorClient, "https://generativelanguage.googleapis.com/v1beta/models/gemini-3.1-flash-image:generateContent", InlineData);
 
     [Benchmark]
     public async Task<ReadOnlyMemory<byte>> UnifiedGoogle() =>

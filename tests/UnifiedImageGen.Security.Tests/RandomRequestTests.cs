@@ -23,7 +23,7 @@ public class RandomRequestTests
     private static readonly string?[] Models =
     [
         null, null, null, "gpt-image-1", "dall-e-2", "dall-e-3", "sd3.5-large", "inpaint", "upscale-creative", "fal-ai/flux/dev", "fal-ai/flux/schnell",
-        "black-forest-labs/flux-schnell", "flux-pro-1.1", "flux-pro-1.0-fill", "imagen-4.0-generate-001", "gemini-2.5-flash-image", "V_2", "image4_ultra",
+        "black-forest-labs/flux-schnell", "flux-pro-1.1", "flux-pro-1.0-fill", "imagen-4.0-generate-001", "gemini-3.1-flash-image", "V_2", "image4_ultra",
         "unknown-model", "", " ", "https://evil.example/x", "//evil.example/x", "owner/name:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
         "deployments/acme/flux", "a\r\nX-Injected: 1", "../..", "模型",
     ];
