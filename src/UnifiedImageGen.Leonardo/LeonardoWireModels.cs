@@ -8,6 +8,10 @@ internal sealed class CreateAnswer
 {
     [JsonPropertyName("sdGenerationJob")]
     public CreatedJob? Job { get; set; }
+
+    // v2 (POST /api/rest/v2/generations) names the same object "generate".
+    [JsonPropertyName("generate")]
+    public CreatedJob? V2Job { get; set; }
 }
 
 internal sealed class CreatedJob
@@ -15,8 +19,41 @@ internal sealed class CreatedJob
     [JsonPropertyName("generationId")]
     public string? GenerationId { get; set; }
 
+    // Deprecated in the spec in favour of cost; read as decimal because example bodies carry fractions.
     [JsonPropertyName("apiCreditCost")]
-    public int? ApiCreditCost { get; set; }
+    public decimal? ApiCreditCost { get; set; }
+
+    [JsonPropertyName("cost")]
+    public LeonardoCost? Cost { get; set; }
+}
+
+// leonardo-ts-sdk shared/cost.ts: the amount is a string; unit CREDITS or DOLLARS (DOLLARS only on PAYG plans).
+internal sealed class LeonardoCost
+{
+    [JsonPropertyName("amount")]
+    public string? Amount { get; set; }
+
+    [JsonPropertyName("unit")]
+    public string? Unit { get; set; }
+}
+
+internal sealed class InitImageAnswer
+{
+    [JsonPropertyName("uploadInitImage")]
+    public InitImageUpload? Upload { get; set; }
+}
+
+// leonardo-ts-sdk operations/uploadinitimage.ts InitImageUploadOutput: fields is a JSON object serialised as a string.
+internal sealed class InitImageUpload
+{
+    [JsonPropertyName("id")]
+    public string? Id { get; set; }
+
+    [JsonPropertyName("url")]
+    public string? Url { get; set; }
+
+    [JsonPropertyName("fields")]
+    public string? Fields { get; set; }
 }
 
 internal sealed class GenerationAnswer
@@ -87,6 +124,7 @@ internal sealed class WebhookData
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(CreateAnswer))]
 [JsonSerializable(typeof(GenerationAnswer))]
+[JsonSerializable(typeof(InitImageAnswer))]
 [JsonSerializable(typeof(WebhookDelivery))]
 [JsonSerializable(typeof(JsonObject))]
 internal sealed partial class LeonardoJsonContext : JsonSerializerContext;

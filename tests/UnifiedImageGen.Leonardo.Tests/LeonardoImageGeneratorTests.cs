@@ -64,7 +64,7 @@ public class LeonardoImageGeneratorTests
 
         server.Then(() => Json("""{"error":"You do not have enough API tokens","path":"$","code":"unexpected"}""", HttpStatusCode.PaymentRequired));
         Assert.Equal(ImageGenerationErrorKind.InsufficientCredits, (await Assert.ThrowsAsync<ImageGenerationException>(() => time.RunAsync(generator.GenerateAsync("x")))).Kind);
-        Assert.Null(JsonNode.Parse(server.Requests.First().Body)!["modelId"]);
+        Assert.Equal(LeonardoModels.LucidOrigin, (string?)JsonNode.Parse(server.Requests.First().Body)!["modelId"]);
     }
 
     [Fact]

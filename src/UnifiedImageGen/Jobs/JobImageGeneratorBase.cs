@@ -42,7 +42,19 @@ public abstract class JobImageGeneratorBase : IImageJobGenerator
         // Argument rules first: a Count out of range must not be split into many valid calls.
         ImageRequestValidator.ValidateArguments(request);
         var model = Metadata.GetModel(request.Model);
-        return ImageBatch.RunAsync(request, model.MaxImagesPerCall, StartAndWaitAsync, TimeProvider, cancellationToken: cancellationToken);
+        return ImageBatch.RunAsync(request, GetMaxImagesPerCall(request, model), StartAndWaitAsync, TimeProvider, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>
+    /// The most images one call of <paramref name="request"/> may ask for: the model's
+    /// <see cref="ImageModelDescriptor.MaxImagesPerCall"/> unless the provider's limit depends on the request (such as its size).
+    /// </summary>
+    /// <param name="request">The whole request (its Count is the total).</param>
+    /// <param name="model">The descriptor of the request's model.</param>
+    protected virtual int GetMaxImagesPerCall(ImageGenerationRequest request, ImageModelDescriptor model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model.MaxImagesPerCall;
     }
 
     /// <inheritdoc/>

@@ -8,7 +8,8 @@ namespace UnifiedImageGen.Emulator.Providers.Leonardo;
 
 /// <summary>
 /// Leonardo.ai REST v1: <c>POST /generations</c> (<c>Authorization: Bearer</c>) answers
-/// <c>{"sdGenerationJob": {generationId, apiCreditCost}}</c>; <c>GET /generations/{id}</c> answers
+/// <c>{"sdGenerationJob": {generationId, apiCreditCost, cost: {amount, unit}}}</c>; v2 <c>POST /api/rest/v2/generations</c>
+/// takes <c>{model, parameters: {prompt, quantity, ...}, public}</c> and answers <c>{"generate": {generationId, ...}}</c>; <c>GET /generations/{id}</c> answers
 /// <c>{"generations_by_pk": {id, status: PENDING|COMPLETE|FAILED, generated_images: [{id, url, nsfw}]}}</c> with image
 /// URLs the emulator serves. There is no cancel endpoint. Errors are <c>{"error", "path", "code"}</c>; a moderated
 /// prompt is a 400 <c>{"error": "content moderation filter: {word}", "code": "unexpected"}</c> (Leonardo's NSFW
@@ -26,6 +27,7 @@ public sealed class LeonardoEmulator() : EmulatedProvider("leonardo")
     protected internal override void Map(IEndpointRouteBuilder routes)
     {
         routes.MapPost("/leonardo/api/rest/v1/generations", Create);
+        routes.MapPost("/leonardo/api/rest/v2/generations", Create);
         routes.MapGet("/leonardo/api/rest/v1/generations/{id}", (HttpContext context, string id) => ExchangeAsync(context, EmulatedOperation.Poll, _ => Task.FromResult(Read(id))));
     }
 
@@ -44,7 +46,9 @@ public sealed class LeonardoEmulator() : EmulatedProvider("leonardo")
         }
 
         var body = await ReadJsonAsync(context.Request).ConfigureAwait(false);
-        if (body["prompt"] is null)
+        bool v2 = context.Request.Path.Value!.Contains("/v2/", StringComparison.Ordinal);
+        var parameters = v2 ? body["parameters"] as JsonObject ?? [] : body;
+        if (parameters["prompt"] is null)
         {
             return EmulatedResponse.Json(400, """{"error":"Expected prompt to be a string","path":"$.prompt","code":"validation-failed"}""");
         }
@@ -57,15 +61,22 @@ public sealed class LeonardoEmulator() : EmulatedProvider("leonardo")
                 return EmulatedResponse.Json(402, """{"error":"You do not have enough API tokens","path":"$","code":"unexpected"}""");
         }
 
-        int count = body["num_images"]?.GetValue<int>() ?? 1;
-        var job = new EmulatedJob(Guid.NewGuid().ToString(), body["modelId"]?.GetValue<string>() ?? "b24e16ff-06e3-43eb-8d33-4416c2d75876", count)
+        int count = parameters[v2 ? "quantity" : "num_images"]?.GetValue<int>() ?? (v2 ? 4 : 1);
+        var job = new EmulatedJob(Guid.NewGuid().ToString(), body[v2 ? "model" : "modelId"]?.GetValue<string>() ?? "b24e16ff-06e3-43eb-8d33-4416c2d75876", count)
         {
             NeverFinishes = fault == FaultKind.NeverFinishes,
         };
         Jobs[job.Id] = job;
+        // v1 carries the deprecated apiCreditCost beside cost {amount: string, unit} (leonardo-ts-sdk SDGenerationOutput);
+        // v2 names the object "generate" (its cost fields are not documented, so the emulator sends the same).
         return EmulatedResponse.Json(200, new JsonObject
         {
-            ["sdGenerationJob"] = new JsonObject { ["generationId"] = job.Id, ["apiCreditCost"] = CreditsPerImage * count },
+            [v2 ? "generate" : "sdGenerationJob"] = new JsonObject
+            {
+                ["generationId"] = job.Id,
+                ["apiCreditCost"] = CreditsPerImage * count,
+                ["cost"] = new JsonObject { ["amount"] = (CreditsPerImage * count).ToString(System.Globalization.CultureInfo.InvariantCulture), ["unit"] = "CREDITS" },
+            },
         });
     }
 
