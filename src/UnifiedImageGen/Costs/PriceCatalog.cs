@@ -170,6 +170,11 @@ public sealed class PriceCatalog : IPriceCatalog
         yield return Line("replicate", "black-forest-labs/flux-schnell", PriceUnit.PerImage, 0.003m);
         yield return Line("replicate", "black-forest-labs/flux-dev", PriceUnit.PerImage, 0.025m);
         yield return Line("replicate", "black-forest-labs/flux-1.1-pro", PriceUnit.PerImage, 0.04m, Unconfirmed);
+        // Black Forest Labs' own per-image list prices (docs.bfl.ml pricing); Replicate's resale prices are not confirmed.
+        // FLUX.2 pro/dev have no line: no per-image price found (priced by megapixel elsewhere), so the GPU-time line applies.
+        yield return Line("replicate", "black-forest-labs/flux-1.1-pro-ultra", PriceUnit.PerImage, 0.06m, Unconfirmed + "; BFL list price assumed");
+        yield return Line("replicate", "black-forest-labs/flux-kontext-pro", PriceUnit.PerImage, 0.04m, Unconfirmed + "; BFL list price assumed");
+        yield return Line("replicate", "black-forest-labs/flux-kontext-max", PriceUnit.PerImage, 0.08m, Unconfirmed + "; BFL list price assumed");
         yield return new PriceEntry { Provider = "replicate", Model = "*", Unit = PriceUnit.PerGpuSecond, Usd = 0.001400m, EstimatedSecondsPerImage = 10, Source = "Nvidia L40S rate; " + Unconfirmed };
 
         // fal: per megapixel, rounded up.
