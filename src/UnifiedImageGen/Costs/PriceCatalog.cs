@@ -164,6 +164,9 @@ public sealed class PriceCatalog : IPriceCatalog
         yield return Credits("stability", "upscale-creative", 60);
         yield return Credits("stability", "upscale-fast", 2);
         yield return Credits("stability", "remove-background", 5);
+        // Flat 8 credits each, from the endpoint descriptions in Stability's spec (PROVIDERS.md 2.3 and 13.3).
+        yield return Credits("stability", "style-transfer", 8);
+        yield return Credits("stability", "replace-background-and-relight", 8);
         yield return Credits("stability", "*", 5, source: "edit and control endpoints");
 
         // Replicate: per image for the official FLUX models, GPU time otherwise.
