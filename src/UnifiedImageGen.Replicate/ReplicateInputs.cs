@@ -254,12 +254,7 @@ internal static class ReplicateInputs
     }
 
     // AspectRatio keeps lowest terms (21:9 is 7:3), but FLUX's enums spell the cinema ratios 21:9 and 9:21.
-    private static string RatioName(AspectRatio ratio) => (ratio.Width, ratio.Height) switch
-    {
-        (7, 3) => "21:9",
-        (3, 7) => "9:21",
-        _ => ratio.ToString(),
-    };
+    private static string RatioName(AspectRatio ratio) => ratio.SpelledAs(["21:9", "9:21"]);
 
     // Replicate takes file inputs as URLs, or as data: URLs for bytes.
     private static string Reference(ImageInput image) =>

@@ -185,6 +185,14 @@ public sealed class PriceCatalog : IPriceCatalog
         yield return Line("fal", "fal-ai/flux/dev", PriceUnit.PerMegapixel, 0.025m, Unconfirmed);
         yield return Line("fal", "fal-ai/flux-lora", PriceUnit.PerMegapixel, 0.035m, Unconfirmed);
         yield return Line("fal", "fal-ai/flux-pro/v1.1", PriceUnit.PerMegapixel, 0.055m, Unconfirmed);
+        // Third-party copies of fal's pricing page only (Kontext and ultra flat per image; FLUX.2 pro $0.03 for the first
+        // megapixel and $0.015 for each further one, estimated here at $0.03 for every megapixel, so never under).
+        yield return Line("fal", "fal-ai/flux-pro/v1.1-ultra", PriceUnit.PerImage, 0.06m, Unconfirmed);
+        yield return Line("fal", "fal-ai/flux-pro/kontext", PriceUnit.PerImage, 0.04m, Unconfirmed);
+        yield return Line("fal", "fal-ai/flux-pro/kontext/text-to-image", PriceUnit.PerImage, 0.04m, Unconfirmed);
+        yield return Line("fal", "fal-ai/flux-pro/kontext/max", PriceUnit.PerImage, 0.08m, Unconfirmed);
+        yield return Line("fal", "fal-ai/flux-pro/kontext/max/text-to-image", PriceUnit.PerImage, 0.08m, Unconfirmed);
+        yield return Line("fal", "fal-ai/flux-2-pro", PriceUnit.PerMegapixel, 0.03m, Unconfirmed);
 
         // Black Forest Labs: per image (FLUX.2 from-prices per megapixel); the submit response reports the actual cost.
         yield return Line("bfl", "flux-pro-1.1", PriceUnit.PerImage, 0.04m);
