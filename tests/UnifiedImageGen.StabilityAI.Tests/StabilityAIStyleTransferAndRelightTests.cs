@@ -4,6 +4,8 @@ using UnifiedImageGen.Costs;
 using UnifiedImageGen.Imaging;
 using UnifiedImageGen.Testing;
 
+using static UnifiedImageGen.StabilityAI.Tests.StabilityTestHost;
+
 namespace UnifiedImageGen.StabilityAI.Tests;
 
 // Issue 17: control/style-transfer and edit/replace-background-and-relight. Sources, cited per test: the Stability v2beta
@@ -12,21 +14,9 @@ namespace UnifiedImageGen.StabilityAI.Tests;
 // PROVIDERS.md 2.3, 2.6 and 13.3.
 public class StabilityAIStyleTransferAndRelightTests
 {
-    private const string Key = "sk-STABILITYTESTKEY0123456789abcdef";
     private const string JobId = "a6dc6c6e20acda010fe14d71f180658f2896ed9b4ec25aa99a6ff06c796987c4";
-    private static readonly byte[] Png = PngEncoder.Encode(new byte[96 * 64 * 4], 96, 64);
     private static readonly byte[] StylePng = PngEncoder.Encode(new byte[80 * 80 * 4], 80, 80);
-    private static readonly ImageInput Photo = ImageInput.FromBytes(Png);
     private static readonly ImageInput Style = ImageInput.FromBytes(StylePng);
-
-    private static (StabilityAIImageGenerator, ScriptedHandler, ManualTimeProvider) Create(Action<StabilityAIImageGeneratorOptions>? configure = null)
-    {
-        var server = new ScriptedHandler();
-        var time = new ManualTimeProvider();
-        var options = new StabilityAIImageGeneratorOptions { ApiKey = Key };
-        configure?.Invoke(options);
-        return (new StabilityAIImageGenerator(new HttpClient(server), options, time, owned: false), server, time);
-    }
 
     private static HttpResponseMessage Image()
     {
@@ -37,11 +27,6 @@ public class StabilityAIStyleTransferAndRelightTests
         response.Headers.TryAddWithoutValidation("finish-reason", "SUCCESS");
         return response;
     }
-
-    private static HttpResponseMessage Json(string json, HttpStatusCode status = HttpStatusCode.OK) =>
-        new(status) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
-
-    private static Dictionary<string, FormPart> Parts(RecordedRequest request) => MultipartParser.Parse(request).ToDictionary(p => p.Name);
 
     private static ImageGenerationRequest StyleTransfer(StabilityAIRequestOptions? options = null, string? prompt = "a glowing robot") =>
         new ImageGenerationRequest { Prompt = prompt, Model = "style-transfer", Operation = ImageOperation.ImageToImage, InputImages = [Photo, Style] }
