@@ -52,7 +52,7 @@ public sealed record MatrixCell(ProviderUnderTest Provider, FaultKind? Fault)
         FaultKind.Stall => Expectation.FallBack(ImageGenerationErrorKind.Timeout),
         FaultKind.ContentPolicy => Expectation.Fail(ImageGenerationErrorKind.ContentPolicy),
         FaultKind.InsufficientCredits => Expectation.Fail(ImageGenerationErrorKind.InsufficientCredits),
-        // ComfyUI cancels in two requests: delete the prompt from the queue, then interrupt it if it runs.
+        // ComfyUI cancels in two requests: delete the prompt from the queue, then (GET /queue shows it running) interrupt it.
         FaultKind.NeverFinishes when Provider.Emulated == "comfyui" => Expectation.FallBack(ImageGenerationErrorKind.Timeout, cancels: 2),
         // Leonardo has no cancel endpoint: the generation is left to finish (it was charged when created).
         FaultKind.NeverFinishes => Expectation.FallBack(ImageGenerationErrorKind.Timeout, cancels: Provider.Has(ProviderTraits.Cancel) ? 1 : 0),

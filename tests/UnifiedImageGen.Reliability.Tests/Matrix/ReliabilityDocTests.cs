@@ -32,7 +32,8 @@ public sealed class ReliabilityDocTests(EmulatorFixture fixture, ITestOutputHelp
           502/503/504 on it may come after the prediction exists: the SDK does not resend it but finds the prediction in
           `GET /v1/predictions?created_after=` (same model, identical input) and carries on (**ok · 1**; the emulator
           answers those faults after creating the prediction). **+cancel**: the SDK cancelled the job at the provider
-          (ComfyUI: a queue delete and an interrupt). Leonardo has no cancel endpoint.
+          (ComfyUI: a queue delete, and an interrupt naming the prompt because `GET /queue` shows it running).
+          Leonardo has no cancel endpoint.
         - **n/a**: the fault does not exist in that protocol (no URLs to expire, no job to hang, no base64 to break, no
           content policy or credits on a ComfyUI server of your own).
 
