@@ -78,9 +78,23 @@ public sealed class IdeogramImageGenerator : IImageGenerator, IDisposable
         typed ??= new IdeogramRequestOptions();
         var applied = validation.Request;
         var warnings = validation.Warnings.ToList();
+        CheckEnum(typed.RenderingSpeed, IdeogramModels.RenderingSpeeds, "RenderingSpeed");
+        CheckEnum(typed.MagicPrompt, IdeogramModels.MagicPromptOptions, "MagicPrompt");
         if (IdeogramModels.IsV3(model))
         {
-            (applied, typed) = FitToEndpoint(IdeogramModels.EndpointFor(model, applied.Operation), applied, typed, warnings);
+            var endpoint = IdeogramModels.EndpointFor(model, applied.Operation);
+            (applied, typed) = FitToEndpoint(endpoint, applied, typed, warnings);
+
+            // Ideogram edits where the mask is black: convert the SDK's mask (transparent or white = repaint) once, bytes
+            // before any download so a mask that cannot be read stops the call before the network.
+            bool convertMask = endpoint == IdeogramModels.Edit && typed.SendMaskAsIs != true;
+            if (convertMask && applied.Mask is { IsUri: false } given)
+            {
+                applied = applied with { Mask = IdeogramMasks.ToIdeogram(given) };
+                convertMask = false;
+            }
+
+            CheckSizes(endpoint, applied, typed);
 
             // The v3 endpoints take files only: URL inputs are fetched under the downloader's guards (https, no private hosts).
             var downloader = _transport.Downloader;
@@ -94,6 +108,12 @@ public sealed class IdeogramImageGenerator : IImageGenerator, IDisposable
                 CharacterReferenceImages = typed.CharacterReferenceImages is { } characters ? await Task.WhenAll(characters.Select(i => downloader.ToBytesAsync(i, cancellationToken))).ConfigureAwait(false) : null,
                 CharacterReferenceMasks = typed.CharacterReferenceMasks is { } masks ? await Task.WhenAll(masks.Select(i => downloader.ToBytesAsync(i, cancellationToken))).ConfigureAwait(false) : null,
             };
+            if (convertMask && applied.Mask is { } downloaded)
+            {
+                applied = applied with { Mask = IdeogramMasks.ToIdeogram(downloaded) };
+            }
+
+            CheckSizes(endpoint, applied, typed);
         }
 
         return await ImageBatch.RunAsync(applied, descriptor.MaxImagesPerCall, (part, ct) => SendAsync(part, typed, json, warnings, ct), _transport.TimeProvider, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -150,16 +170,15 @@ public sealed class IdeogramImageGenerator : IImageGenerator, IDisposable
             throw images[0].Error ?? new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, "Ideogram returned no usable image.") { Provider = ProviderName, Model = model };
         }
 
-        decimal each = IdeogramModels.IsV3(model)
-            ? speed switch { "TURBO" or "FLASH" => 0.03m, "QUALITY" => 0.09m, _ => 0.06m }
-            : Costs.PriceCatalog.Default.Estimate(ProviderName, model, new ImageGenerationRequest { Model = model })?.EstimatedUsd ?? 0.08m;
+        // The catalog prices v3 per image by rendering speed (its variants), legacy models per model.
+        var price = Costs.PriceCatalog.Default.Estimate(ProviderName, model, new ImageGenerationRequest { Model = model, Count = images.Length, Quality = IdeogramModels.IsV3(model) ? new ImageQuality(speed) : (ImageQuality?)null });
         return new ImageGenerationResult
         {
             Images = images,
             Provider = ProviderName,
             Model = model,
             Warnings = warnings,
-            Cost = new ImageCost { EstimatedUsd = each * images.Length, Basis = $"per image, {(IdeogramModels.IsV3(model) ? speed : model)}, price table 2026-11-22" },
+            Cost = price is null ? null : price with { Basis = options.CharacterReferenceImages is { Count: > 0 } ? price.Basis + "; character reference pricing is not published, so this is the base price" : price.Basis },
             Elapsed = _transport.TimeProvider.GetElapsedTime(started),
             RawRepresentation = answer.Created,
         };
@@ -204,7 +223,16 @@ public sealed class IdeogramImageGenerator : IImageGenerator, IDisposable
 
         if (endpoint == IdeogramModels.Reframe && request.Size is null)
         {
-            throw new ArgumentException("request.Size (or AspectRatio) is required by Ideogram's reframe endpoint: the resolution to extend the image to.", nameof(request));
+            // ReframeImageRequestV3 requires resolution: a ratio becomes the largest v3 resolution of the nearest shape.
+            if (request.AspectRatio is not { } ratio)
+            {
+                throw new ArgumentException("request.Size (or AspectRatio) is required by Ideogram's reframe endpoint: the resolution to extend the image to, one of the 69 v3 resolutions.", nameof(request));
+            }
+
+            var nearest = ratio.Nearest(IdeogramModels.V3Resolutions.Select(r => r.AspectRatio));
+            var resolution = IdeogramModels.V3Resolutions.Where(r => r.AspectRatio == nearest).MaxBy(r => r.Pixels);
+            warnings.Add(new ImageGenerationWarning(ImageGenerationWarningKind.Adjusted, "AspectRatio", $"request.AspectRatio {ratio} was sent as the resolution {resolution}: Ideogram's reframe takes a resolution, not a ratio.") { RequestedValue = ratio.ToString(), AppliedValue = resolution.ToString() });
+            request = request with { Size = resolution, AspectRatio = null };
         }
 
         void Drop(string setting, object? value, IdeogramFields field)
@@ -264,6 +292,40 @@ public sealed class IdeogramImageGenerator : IImageGenerator, IDisposable
                 CharacterReferenceImages = keepCharacters ? options.CharacterReferenceImages : null,
                 CharacterReferenceMasks = keepCharacters ? options.CharacterReferenceMasks : null,
             });
+    }
+
+    // Spec enums (ideogram-openapi.json RenderingSpeed, MagicPromptOption): a typo is the caller's to fix, before the call.
+    private static void CheckEnum(string? value, string[] allowed, string option)
+    {
+        if (value is not null && !allowed.Contains(value, StringComparer.Ordinal))
+        {
+            throw new ArgumentException($"IdeogramRequestOptions.{option} must be one of {string.Join(", ", allowed)} (upper case); it is '{value}'.", "request");
+        }
+    }
+
+    /// <summary>
+    /// The request schemas' file limits (ideogram-openapi.json): the image and the mask at most 10 MB each, style
+    /// references 10 MB together, character references 10 MB together. URL inputs count once they are downloaded.
+    /// </summary>
+    private static void CheckSizes(IdeogramEndpoint endpoint, ImageGenerationRequest request, IdeogramRequestOptions options)
+    {
+        int primary = endpoint == IdeogramModels.Generate || endpoint == IdeogramModels.Transparent ? 0 : 1;
+        void Check(long bytes, string what)
+        {
+            if (bytes > IdeogramModels.MaxFileBytes)
+            {
+                throw new ArgumentException($"{what} is {bytes:N0} bytes; Ideogram's {endpoint.Name} takes at most {IdeogramModels.MaxFileBytes:N0} bytes (10 MB).", nameof(request));
+            }
+        }
+
+        if (primary == 1 && request.InputImages.Count > 0)
+        {
+            Check(request.InputImages[0].Data.Length, "request.InputImages[0] (the image)");
+        }
+
+        Check(request.Mask?.Data.Length ?? 0, "request.Mask");
+        Check(request.InputImages.Skip(primary).Sum(i => (long)i.Data.Length), "request.InputImages as style references, together,");
+        Check(options.CharacterReferenceImages?.Sum(i => (long)i.Data.Length) ?? 0, "IdeogramRequestOptions.CharacterReferenceImages, together,");
     }
 
     private HttpRequestMessage V3Request(ImageGenerationRequest request, IdeogramRequestOptions options, JsonObject? json, string speed)

@@ -46,6 +46,15 @@ public static class IdeogramModels
     /// <summary>V_3 on <c>POST /v1/ideogram-v3/generate-transparent</c>: images with a transparent background.</summary>
     public const string V3Transparent = "V_3/generate-transparent";
 
+    /// <summary>The <c>RenderingSpeed</c> enum of the Ideogram OpenAPI document.</summary>
+    internal static readonly string[] RenderingSpeeds = ["FLASH", "TURBO", "BALANCED", "DEFAULT", "QUALITY"];
+
+    /// <summary>The <c>MagicPromptOption</c> enum of the Ideogram OpenAPI document.</summary>
+    internal static readonly string[] MagicPromptOptions = ["AUTO", "ON", "OFF"];
+
+    /// <summary>The v3 request schemas' file limit ("max size 10MB"; read as MiB, the server judges the margin).</summary>
+    internal const long MaxFileBytes = 10L * 1024 * 1024;
+
     /// <summary>The <c>StyleTypeV3</c> enum of the Ideogram OpenAPI document (it adds CUSTOM and STYLIZED to PROVIDERS.md 13.8's list).</summary>
     internal static readonly string[] StyleTypesV3 = ["AUTO", "GENERAL", "REALISTIC", "DESIGN", "CUSTOM", "FICTION", "STYLIZED"];
 

@@ -32,6 +32,13 @@ public sealed record IdeogramRequestOptions
     /// <summary><c>character_reference_images_mask</c>: one grayscale mask per character reference image, each of its size.</summary>
     public IReadOnlyList<ImageInput>? CharacterReferenceMasks { get; init; }
 
+    /// <summary>
+    /// V_3 edit: <see langword="true"/> when <see cref="ImageGenerationRequest.Mask"/> is already in Ideogram's convention
+    /// (black where to edit, white where to keep) and must be sent untouched. By default the mask is read in the SDK's
+    /// convention (transparent, or white when fully opaque, where to repaint) and converted; that needs a PNG.
+    /// </summary>
+    public bool? SendMaskAsIs { get; init; }
+
     /// <summary>More form fields (V_3) or <c>image_request</c> members (legacy), sent as they are.</summary>
     public JsonObject? Fields { get; init; }
 }

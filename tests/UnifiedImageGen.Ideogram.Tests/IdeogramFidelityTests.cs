@@ -148,4 +148,132 @@ public class IdeogramFidelityTests
         await Assert.ThrowsAsync<ArgumentException>(() => generator.GenerateAsync(new ImageGenerationRequest("x").WithProviderOptions("ideogram", unmatched)));
         Assert.Equal(2, server.Count);
     }
+
+    // ---- Masks: EditImageRequestV3.mask "Black regions in the mask should match up with the regions of the image that you
+    // would like to edit" (PROVIDERS.md 13.12); the SDK's masks repaint where transparent, or white when opaque. ----
+
+    private static byte[] MaskPng(Func<int, (byte Level, byte Alpha)> pixel)
+    {
+        var rgba = new byte[24 * 16 * 4];
+        for (int i = 0; i < 24 * 16; i++)
+        {
+            var (level, alpha) = pixel(i % 24);
+            (rgba[i * 4], rgba[i * 4 + 1], rgba[i * 4 + 2], rgba[i * 4 + 3]) = (level, level, level, alpha);
+        }
+
+        return Imaging.PngEncoder.Encode(rgba, 24, 16);
+    }
+
+    private static async Task<byte[]> SentMask(ImageGenerationRequest request)
+    {
+        var (generator, server) = Create();
+        server.Then(() => Answer((true, "x"))).Then(Image);
+        await generator.GenerateAsync(request);
+        return Parts(server.Requests.First())["mask"].Single().Data;
+    }
+
+    [Theory]
+    [InlineData(true)]  // OpenAI's convention: transparent repaints (left half here)
+    [InlineData(false)] // Stability's and BFL's: an opaque mask repaints where white (left half here)
+    public async Task Edit_ConvertsTheSdkMask_ToBlackWhereToEdit(bool byAlpha)
+    {
+        var mask = MaskPng(x => x < 12 ? (byAlpha ? ((byte)0, (byte)0) : ((byte)255, (byte)255)) : (byAlpha ? ((byte)0, (byte)255) : ((byte)0, (byte)255)));
+        var sent = await SentMask(new ImageGenerationRequest("a hat") { Operation = ImageOperation.Inpaint, InputImages = [Photo], Mask = ImageInput.FromBytes(mask) });
+
+        Assert.True(UnifiedImageGen.Imaging.PngDecoder.TryDecode(sent, out int width, out int height, out byte[] rgba));
+        Assert.Equal((24, 16), (width, height));
+        Assert.Equal(0, rgba[(5 * 24 + 3) * 4]);    // left half: to edit, black
+        Assert.Equal(255, rgba[(5 * 24 + 20) * 4]); // right half: kept, white
+        Assert.All(Enumerable.Range(0, 24 * 16), i => Assert.Equal(255, rgba[i * 4 + 3]));
+    }
+
+    [Fact]
+    public async Task Edit_WithSendMaskAsIs_SendsTheMaskUntouched()
+    {
+        var native = MaskPng(x => x < 12 ? ((byte)0, (byte)255) : ((byte)255, (byte)255));
+        var request = new ImageGenerationRequest("a hat") { Operation = ImageOperation.Inpaint, InputImages = [Photo], Mask = ImageInput.FromBytes(native) }
+            .WithProviderOptions("ideogram", new IdeogramRequestOptions { SendMaskAsIs = true });
+        Assert.Equal(native, await SentMask(request));
+    }
+
+    [Fact]
+    public async Task Edit_WithAMaskThatCannotBeConverted_IsRefusedBeforeSending()
+    {
+        byte[] jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, (byte)'J', (byte)'F', (byte)'I', (byte)'F', 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0xFF, 0xD9];
+        var (generator, server) = Create();
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => generator.GenerateAsync(new ImageGenerationRequest("a hat") { Operation = ImageOperation.Inpaint, InputImages = [Photo], Mask = ImageInput.FromBytes(jpeg) }));
+        Assert.Contains("request.Mask", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("SendMaskAsIs", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, server.Count);
+    }
+
+    // ---- Limits and enums ----
+
+    // Every v3 schema: image and mask "max size 10MB"; style_reference_images "maximum total size 10MB across all style
+    // references"; character_reference_images likewise.
+    [Fact]
+    public async Task Files_OverTenMegabytes_AreRefusedBeforeSending_NamingTheParameterAndLimit()
+    {
+        var big = new byte[(10 * 1024 * 1024) + 1];
+        Png.CopyTo(big, 0);
+        var (generator, server) = Create();
+        var style = await Assert.ThrowsAsync<ArgumentException>(() => generator.GenerateAsync(new ImageGenerationRequest("x") { InputImages = [ImageInput.FromBytes(big)] }));
+        Assert.Contains("style references", style.Message, StringComparison.Ordinal);
+        Assert.Contains("10,485,760", style.Message, StringComparison.Ordinal);
+        var remix = await Assert.ThrowsAsync<ArgumentException>(() => generator.GenerateAsync(new ImageGenerationRequest("x") { Operation = ImageOperation.ImageToImage, InputImages = [ImageInput.FromBytes(big)] }));
+        Assert.Contains("request.InputImages[0]", remix.Message, StringComparison.Ordinal);
+        var characters = new IdeogramRequestOptions { CharacterReferenceImages = [ImageInput.FromBytes(big)] };
+        var character = await Assert.ThrowsAsync<ArgumentException>(() => generator.GenerateAsync(new ImageGenerationRequest("x").WithProviderOptions("ideogram", characters)));
+        Assert.Contains("CharacterReferenceImages", character.Message, StringComparison.Ordinal);
+        Assert.Equal(0, server.Count);
+    }
+
+    // RenderingSpeed enum: FLASH, TURBO, BALANCED, DEFAULT, QUALITY; MagicPromptOption: AUTO, ON, OFF.
+    [Theory]
+    [InlineData("fast", null, "RenderingSpeed")]
+    [InlineData(null, "yes", "MagicPrompt")]
+    public async Task RenderingSpeedAndMagicPrompt_OutsideTheirEnums_AreRefusedBeforeSending(string? speed, string? magic, string option)
+    {
+        var (generator, server) = Create();
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => generator.GenerateAsync(new ImageGenerationRequest("x").WithProviderOptions("ideogram", new IdeogramRequestOptions { RenderingSpeed = speed, MagicPrompt = magic })));
+        Assert.Contains("IdeogramRequestOptions." + option, ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, server.Count);
+    }
+
+    // ReframeImageRequestV3 requires resolution (ResolutionV3): an aspect ratio becomes the largest resolution of its shape.
+    [Fact]
+    public async Task Reframe_WithAnAspectRatio_SendsTheResolutionOfThatShape()
+    {
+        var (generator, server) = Create();
+        server.Then(() => Answer((true, "x"))).Then(Image);
+        var result = await generator.GenerateAsync(new ImageGenerationRequest { Operation = ImageOperation.Outpaint, InputImages = [Photo], AspectRatio = new AspectRatio(16, 9) });
+        var parts = Parts(server.Requests.First());
+        Assert.Equal("1312x736", parts["resolution"].Single().Text);
+        Assert.False(parts.ContainsKey("aspect_ratio"));
+        Assert.Contains(result.Warnings, w => w.Setting == "AspectRatio" && w.AppliedValue == "1312x736");
+    }
+
+    // ---- Prices: PROVIDERS.md 7.5 publishes v3 generation prices by speed only; the new endpoints are marked unconfirmed. ----
+
+    [Theory]
+    [InlineData("V_3/replace-background")]
+    [InlineData("V_3/generate-transparent")]
+    public void NewEndpoints_HavePriceLines_MarkedUnconfirmed(string model)
+    {
+        var line = Costs.PriceCatalog.Default.Find("ideogram", model)!;
+        Assert.Equal(model, line.Model);
+        Assert.Contains("not confirmed", line.Source, StringComparison.Ordinal);
+        Assert.Equal((0.03m, 0.09m), (line.Variants["TURBO"], line.Variants["QUALITY"]));
+    }
+
+    [Fact]
+    public async Task Transparent_CostComesFromItsCatalogLine_ByRenderingSpeed()
+    {
+        var (generator, server) = Create();
+        server.Then(() => Answer((true, "x"), (true, "x"))).Then(Image).Then(Image);
+        var result = await generator.GenerateAsync(new ImageGenerationRequest("a sticker") { Model = IdeogramModels.V3Transparent, Count = 2 }
+            .WithProviderOptions("ideogram", new IdeogramRequestOptions { RenderingSpeed = "TURBO" }));
+        Assert.Equal(0.06m, result.Cost!.EstimatedUsd);
+        Assert.Equal("TURBO", MultipartParser.Parse(server.Requests.First()).Single(p => p.Name == "rendering_speed").Text);
+    }
 }

@@ -219,7 +219,11 @@ public sealed class PriceCatalog : IPriceCatalog
         yield return Line("google", "gemini-3-pro-image", PriceUnit.PerToken, 0.134m, Unconfirmed, ("1K", 0.134m), ("2K", 0.134m), ("4K", 0.24m));
 
         // Ideogram: per image by rendering speed.
-        yield return Line("ideogram", "V_3", PriceUnit.PerImage, 0.06m, null, ("TURBO", 0.03m), ("FLASH", 0.03m), ("DEFAULT", 0.06m), ("BALANCED", 0.06m), ("QUALITY", 0.09m), ("low", 0.03m), ("medium", 0.06m), ("high", 0.09m));
+        (string, decimal)[] v3Speeds = [("TURBO", 0.03m), ("FLASH", 0.03m), ("DEFAULT", 0.06m), ("BALANCED", 0.06m), ("QUALITY", 0.09m), ("low", 0.03m), ("medium", 0.06m), ("high", 0.09m)];
+        yield return Line("ideogram", "V_3", PriceUnit.PerImage, 0.06m, null, v3Speeds);
+        // Ideogram publishes no price for these v3 endpoints (nor for reframe, priced by the V_3 line): generation prices assumed.
+        yield return Line("ideogram", "V_3/replace-background", PriceUnit.PerImage, 0.06m, Unconfirmed + "; v3 generation prices assumed", v3Speeds);
+        yield return Line("ideogram", "V_3/generate-transparent", PriceUnit.PerImage, 0.06m, Unconfirmed + "; v3 generation prices assumed", v3Speeds);
         yield return Line("ideogram", "V_2A_TURBO", PriceUnit.PerImage, 0.025m, Unconfirmed);
         yield return Line("ideogram", "V_1_TURBO", PriceUnit.PerImage, 0.02m, Unconfirmed);
         yield return Line("ideogram", "*", PriceUnit.PerImage, 0.08m, Unconfirmed);
