@@ -14,7 +14,9 @@ namespace UnifiedImageGen.BlackForestLabs;
 /// <summary>
 /// The Black Forest Labs FLUX API: every generation is submitted (<c>POST /v1/{model}</c>, <c>x-key</c> auth) and then
 /// polled on the <c>polling_url</c> the submit returned, which is also the job id (the task may live on a specific
-/// cluster, so the URL is never rebuilt). <c>progress</c> and <c>preview</c> become updates; the signed
+/// cluster, so the URL is never rebuilt). With a webhook BFL answers <c>AsyncWebhookResponse</c> without a polling
+/// URL (PROVIDERS.md 13.7): the job id is then the bare task id, the value a delivery names, and it is polled on
+/// the spec's <c>GET /v1/get_result?id=</c> of the configured endpoint. <c>progress</c> and <c>preview</c> become updates; the signed
 /// <c>result.sample</c> URL is downloaded at once (it expires in minutes); the submit's <c>cost</c> (credits) is the
 /// reported cost. Moderated requests and outputs are ContentPolicy errors.
 /// </summary>
@@ -31,6 +33,9 @@ public sealed class BlackForestLabsImageGenerator : JobImageGeneratorBase, IDisp
 
     // Submit answers carry the charge; results do not. Kept per job until its result is built.
     private readonly ConcurrentDictionary<string, decimal> _credits = new(StringComparer.Ordinal);
+
+    // A webhook job's id is the bare task id; should BFL still return a polling_url, in-process polls use it.
+    private readonly ConcurrentDictionary<string, Uri> _pollingUrls = new(StringComparer.Ordinal);
 
     /// <summary>Creates a generator with its own HTTP clients (resilience included).</summary>
     /// <param name="apiKey">The BFL API key.</param>
@@ -98,15 +103,33 @@ public sealed class BlackForestLabsImageGenerator : JobImageGeneratorBase, IDisp
         var descriptor = Metadata.GetModel(model);
         var validation = ImageRequestValidator.Validate(request with { Model = model }, descriptor, _options.UnsupportedSettingBehavior, ProviderName);
         var (typed, json) = ProviderOptionsReader.Read<BlackForestLabsRequestOptions>(request, ProviderName);
+        typed ??= new BlackForestLabsRequestOptions();
+        var (webhook, secret) = Webhook(typed);
         var warnings = validation.Warnings.ToList();
-        var body = BuildBody(BlackForestLabsModels.KindOf(model), model, validation.Request, typed ?? new BlackForestLabsRequestOptions(), json, warnings);
+        var body = await BuildBodyAsync(BlackForestLabsModels.KindOf(model), model, validation.Request, typed, json, warnings, cancellationToken).ConfigureAwait(false);
+        if (webhook is not null)
+        {
+            body["webhook_url"] = webhook.AbsoluteUri;
+            if (secret is not null)
+            {
+                body["webhook_secret"] = secret;
+            }
+        }
 
         using var message = Request(HttpMethod.Post, new Uri(ImageGenerationHttp.WithTrailingSlash(_options.Endpoint), "v1/" + model));
         message.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, BflJsonContext.Default.JsonObject));
         message.Content.Headers.ContentType = new("application/json");
         var submitted = await _transport.SendJsonAsync(message, BflJsonContext.Default.BflSubmitted, model, cancellationToken, 16L * 1024 * 1024).ConfigureAwait(false);
-        string jobId = submitted.PollingUrl ?? throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, "BFL accepted the request without a polling_url.") { Provider = ProviderName, Model = model };
-        PollingUrl(jobId); // refuse a polling URL on a foreign host before our key goes there
+
+        // The task is accepted (and billed) by now: never throw over a missing field that a valid answer may lack.
+        Uri? polling = submitted.PollingUrl is { } returned ? PollingUrl(returned) : null; // refuse a foreign host before our key goes there
+        string jobId = (webhook is not null ? submitted.Id : null) ?? polling?.AbsoluteUri ?? submitted.Id
+            ?? throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, "BFL accepted the request without an id or a polling_url.") { Provider = ProviderName, Model = model };
+        if (polling is not null && jobId != polling.AbsoluteUri)
+        {
+            _pollingUrls[jobId] = polling;
+        }
+
         if (submitted.Cost is { } cost)
         {
             _credits[jobId] = cost;
@@ -125,6 +148,7 @@ public sealed class BlackForestLabsImageGenerator : JobImageGeneratorBase, IDisp
         long? seed = result?.Result is { ValueKind: JsonValueKind.Object } r && r.TryGetProperty("seed", out var s) && s.TryGetInt64(out long parsed) ? parsed : null;
         string model = job.Model ?? Metadata.DefaultModel;
         _credits.TryRemove(job.Id, out decimal credits);
+        _pollingUrls.TryRemove(job.Id, out _);
         var estimate = PriceCatalog.Default.Estimate(ProviderName, model, new ImageGenerationRequest { Model = model, Size = size });
         return new ImageGenerationResult
         {
@@ -210,7 +234,7 @@ public sealed class BlackForestLabsImageGenerator : JobImageGeneratorBase, IDisp
         return new ImageGenerationException(kind, text + details) { Provider = ProviderName, ProviderRequestId = result.Id ?? jobId, ProviderErrorCode = result.Status };
     }
 
-    private JsonObject BuildBody(BflKind kind, string model, ImageGenerationRequest request, BlackForestLabsRequestOptions options, JsonObject? json, List<ImageGenerationWarning> warnings)
+    private async Task<JsonObject> BuildBodyAsync(BflKind kind, string model, ImageGenerationRequest request, BlackForestLabsRequestOptions options, JsonObject? json, List<ImageGenerationWarning> warnings, CancellationToken cancellationToken)
     {
         var behavior = _options.UnsupportedSettingBehavior;
         var body = new JsonObject();
@@ -221,8 +245,18 @@ public sealed class BlackForestLabsImageGenerator : JobImageGeneratorBase, IDisp
 
         body["seed"] = request.Seed;
         body["output_format"] = request.OutputFormat?.Value;
-        body["safety_tolerance"] = options.SafetyTolerance is { } tolerance ? Math.Clamp(tolerance, 0, kind is BflKind.Flux2 or BflKind.Flux2Flex or BflKind.Flux2Klein ? 5 : 6) : null;
-        body["prompt_upsampling"] = options.PromptUpsampling;
+        body["safety_tolerance"] = Clamp("SafetyTolerance", options.SafetyTolerance, 0, kind is BflKind.Flux2 or BflKind.Flux2Flex or BflKind.Flux2Klein ? 5 : 6);
+
+        // Flux2Inputs and Flux2KleinInputs have no prompt_upsampling; Flux2FlexInputs has it (bfl-openapi.json).
+        if (options.PromptUpsampling is { } upsampling && kind is BflKind.Flux2 or BflKind.Flux2Klein)
+        {
+            warnings.Add(ImageRequestValidator.ReportUnsupported(behavior, ProviderName, model, "PromptUpsampling", upsampling ? "true" : "false", "FLUX.2 [pro]/[max]/[klein] take no prompt_upsampling (only flux-2-flex does)"));
+        }
+        else
+        {
+            body["prompt_upsampling"] = options.PromptUpsampling;
+        }
+
         var images = request.InputImages;
         switch (kind)
         {
@@ -240,14 +274,13 @@ public sealed class BlackForestLabsImageGenerator : JobImageGeneratorBase, IDisp
 
                 break;
             case BflKind.Ultra or BflKind.Kontext:
-                var shape = request.AspectRatio ?? request.Size?.AspectRatio;
-                body["aspect_ratio"] = shape?.ToString();
+                body["aspect_ratio"] = AspectRatioWithin21x9(request, model, warnings);
                 if (kind == BflKind.Ultra)
                 {
                     body["raw"] = options.Raw;
                     if (images.Count > 0)
                     {
-                        body["image_prompt"] = Encode(images[0]);
+                        body["image_prompt"] = (await Base64OnlyAsync(images[0], cancellationToken).ConfigureAwait(false)).Base64;
                         body["image_prompt_strength"] = 1 - (request.Strength ?? 0.9);
                     }
                 }
@@ -261,14 +294,16 @@ public sealed class BlackForestLabsImageGenerator : JobImageGeneratorBase, IDisp
 
                 break;
             case BflKind.Fill or BflKind.Expand:
-                body["image"] = Encode(images[0]);
+                var chosen = kind == BflKind.Expand ? ChosenEdges(options) : null; // checked before anything is downloaded
+                var (image, imageSize) = await Base64OnlyAsync(images[0], cancellationToken).ConfigureAwait(false);
+                body["image"] = image;
                 if (kind == BflKind.Fill)
                 {
-                    body["mask"] = request.Mask is { } mask ? Encode(mask) : null;
+                    body["mask"] = request.Mask is { } mask ? (await Base64OnlyAsync(mask, cancellationToken).ConfigureAwait(false)).Base64 : null;
                 }
                 else
                 {
-                    var (top, bottom, left, right) = Edges(request, options);
+                    var (top, bottom, left, right) = chosen ?? GrownEdges(request, imageSize);
                     (body["top"], body["bottom"], body["left"], body["right"]) = (top, bottom, left, right);
                 }
 
@@ -285,12 +320,6 @@ public sealed class BlackForestLabsImageGenerator : JobImageGeneratorBase, IDisp
             };
             body["steps"] = Clamp("Steps", request.Steps, minSteps, 50);
             body["guidance"] = request.GuidanceScale is { } g ? ClampGuidance(g, minGuidance, maxGuidance) : null;
-        }
-
-        if (_options.WebhookUrl is { } webhook)
-        {
-            body["webhook_url"] = webhook.AbsoluteUri;
-            body["webhook_secret"] = _options.WebhookSecret;
         }
 
         foreach (var extra in new[] { options.Input, json })
@@ -330,34 +359,114 @@ public sealed class BlackForestLabsImageGenerator : JobImageGeneratorBase, IDisp
         }
     }
 
-    private static (int? Top, int? Bottom, int? Left, int? Right) Edges(ImageGenerationRequest request, BlackForestLabsRequestOptions options)
+    // FluxProExpandInputs top/bottom/left/right: integer 0-2048 (bfl-openapi.json); refused here rather than billed as a 422.
+    private const int MaxEdge = 2048;
+
+    private static (int? Top, int? Bottom, int? Left, int? Right)? ChosenEdges(BlackForestLabsRequestOptions options)
     {
-        if (options.Top is not null || options.Bottom is not null || options.Left is not null || options.Right is not null)
+        if (options.Top is null && options.Bottom is null && options.Left is null && options.Right is null)
         {
-            return (options.Top, options.Bottom, options.Left, options.Right);
+            return null;
         }
 
-        if (request.Size is { } target && request.InputImages[0].Size is { } source)
-        {
-            int wide = Math.Max(0, target.Width - source.Width), tall = Math.Max(0, target.Height - source.Height);
-            return (tall / 2, tall - (tall / 2), wide / 2, wide - (wide / 2));
-        }
+        return (Edge(options.Top, "Top"), Edge(options.Bottom, "Bottom"), Edge(options.Left, "Left"), Edge(options.Right, "Right"));
 
-        throw new ImageGenerationException(ImageGenerationErrorKind.InvalidRequest, "flux-pro-1.0-expand needs BlackForestLabsRequestOptions.Top/Bottom/Left/Right (or a request.Size larger than the input image).") { Provider = ProviderName };
+        static int? Edge(int? value, string name) => value is null or (>= 0 and <= MaxEdge) ? value
+            : throw new ArgumentOutOfRangeException(name, value, $"BlackForestLabsRequestOptions.{name} must be 0 to {MaxEdge} pixels (flux-pro-1.0-expand).");
     }
 
-    // BFL takes input images as base64 (no data: prefix) or as URLs.
+    private static (int? Top, int? Bottom, int? Left, int? Right) GrownEdges(ImageGenerationRequest request, ImageSize? source)
+    {
+        if (request.Size is not { } target || source is not { } from)
+        {
+            throw new ImageGenerationException(ImageGenerationErrorKind.InvalidRequest, "flux-pro-1.0-expand needs BlackForestLabsRequestOptions.Top/Bottom/Left/Right (or a request.Size larger than the input image).") { Provider = ProviderName };
+        }
+
+        int wide = Math.Max(0, target.Width - from.Width), tall = Math.Max(0, target.Height - from.Height);
+        if (tall - (tall / 2) > MaxEdge || wide - (wide / 2) > MaxEdge)
+        {
+            throw new ArgumentOutOfRangeException(nameof(request.Size), target, $"request.Size grows the {from.Width}x{from.Height} input by more than {MaxEdge} pixels on a side, the most flux-pro-1.0-expand adds; set smaller BlackForestLabsRequestOptions.Top/Bottom/Left/Right.");
+        }
+
+        return (tall / 2, tall - (tall / 2), wide / 2, wide - (wide / 2));
+    }
+
+    // FluxUltraInput and FluxKontextProInputs: "aspect_ratio ... between 21:9 and 9:21" (bfl-openapi.json). The bounds are
+    // sent as the spec writes them (AspectRatio reduces 21:9 to 7:3).
+    private string? AspectRatioWithin21x9(ImageGenerationRequest request, string model, List<ImageGenerationWarning> warnings)
+    {
+        const double Widest = 21.0 / 9, Tallest = 9.0 / 21;
+        if ((request.AspectRatio ?? request.Size?.AspectRatio) is not { } requested)
+        {
+            return null;
+        }
+
+        string applied = requested.Value >= Widest ? "21:9" : requested.Value <= Tallest ? "9:21" : requested.ToString();
+        if (requested.Value > Widest || requested.Value < Tallest)
+        {
+            warnings.Add(ImageRequestValidator.ReportAdjusted(_options.UnsupportedSettingBehavior, ProviderName, model, request.AspectRatio is null ? "Size" : "AspectRatio", requested.ToString(), applied, $"{model} takes aspect ratios from 21:9 to 9:21"));
+        }
+
+        return applied;
+    }
+
+    // Kontext and FLUX.2 take base64 (no data: prefix) or a URL, which BFL fetches itself.
     private static string Encode(ImageInput image) => image.Uri?.AbsoluteUri ?? Convert.ToBase64String(image.Data.Span);
 
+    // Fill image/mask, Expand image and Ultra image_prompt are base64 only (bfl-openapi.json, PROVIDERS.md 13.7): a URL
+    // input is fetched through the guarded downloader (no private addresses, size cap) and sent as base64.
+    private async Task<(string Base64, ImageSize? Size)> Base64OnlyAsync(ImageInput image, CancellationToken cancellationToken)
+    {
+        if (image.Uri is not { } url)
+        {
+            return (Convert.ToBase64String(image.Data.Span), image.Size);
+        }
 
-    // A job id is BFL's polling URL. Only BFL hosts (or the configured endpoint's) are accepted, so a forged id cannot send our key elsewhere.
+        var downloaded = await _transport.Downloader.DownloadAsync(url, cancellationToken).ConfigureAwait(false);
+        return (Convert.ToBase64String(downloaded.Data), ImageHeader.TryReadSize(downloaded.Data, out var size) ? size : null);
+    }
+
+    // webhook_url: uri, 1-2083 characters (bfl-openapi.json, every *Inputs schema). Checked before the submit.
+    private (Uri? Url, string? Secret) Webhook(BlackForestLabsRequestOptions options)
+    {
+        var url = options.WebhookUrl ?? _options.WebhookUrl;
+        if (url is null)
+        {
+            return options.WebhookSecret is null ? (null, null)
+                : throw new ArgumentException("BlackForestLabsRequestOptions.WebhookSecret needs a WebhookUrl (request or generator options).", "WebhookSecret");
+        }
+
+        if (!url.IsAbsoluteUri || url.Scheme != Uri.UriSchemeHttps)
+        {
+            throw new ArgumentException("The BFL webhook URL must be an absolute https URL.", "WebhookUrl");
+        }
+
+        if (url.AbsoluteUri.Length > MaxWebhookUrlLength)
+        {
+            throw new ArgumentException($"The BFL webhook URL is {url.AbsoluteUri.Length} characters; BFL takes at most {MaxWebhookUrlLength}.", "WebhookUrl");
+        }
+
+        return (url, options.WebhookSecret ?? _options.WebhookSecret);
+    }
+
+    internal const int MaxWebhookUrlLength = 2083;
+
+    // A job id is BFL's polling URL, or (webhook jobs) the bare task id, polled with GET /v1/get_result?id= on the
+    // configured endpoint (bfl-openapi.json). Only BFL hosts (or the configured endpoint's) are accepted, so a forged id
+    // cannot send our key elsewhere.
     private Uri PollingUrl(string jobId)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
-        if (!Uri.TryCreate(jobId, UriKind.Absolute, out var url) || url.Scheme != _options.Endpoint.Scheme
+        if (!Uri.TryCreate(jobId, UriKind.Absolute, out var url))
+        {
+            return _pollingUrls.TryGetValue(jobId, out var known) ? known
+                : new Uri(ImageGenerationHttp.WithTrailingSlash(_options.Endpoint), "v1/get_result?id=" + Uri.EscapeDataString(jobId));
+        }
+
+        if (url.Scheme != _options.Endpoint.Scheme
             || !(url.Host.EndsWith(".bfl.ai", StringComparison.OrdinalIgnoreCase) || url.Host.Equals("bfl.ai", StringComparison.OrdinalIgnoreCase) || string.Equals(url.Authority, _options.Endpoint.Authority, StringComparison.OrdinalIgnoreCase)))
         {
-            throw new ArgumentException($"'{jobId}' is not a BFL job id: expected the polling_url BFL returned (https://api.bfl.ai/v1/get_result?id=...).", nameof(jobId));
+            throw new ArgumentException($"'{jobId}' is not a BFL job id: expected the polling_url BFL returned (https://api.bfl.ai/v1/get_result?id=...) or a bare task id.", nameof(jobId));
         }
 
         return url;

@@ -22,4 +22,19 @@ public sealed class BlackForestLabsImageGeneratorOptions : JobImageGeneratorOpti
 
     /// <summary>Sent as <c>webhook_secret</c> with <see cref="JobImageGeneratorOptionsBase.WebhookUrl"/>, for the webhook's signature.</summary>
     public string? WebhookSecret { get; set; }
+
+    /// <inheritdoc/>
+    public override IEnumerable<string> Validate(string configurationPath)
+    {
+        foreach (var problem in base.Validate(configurationPath))
+        {
+            yield return problem;
+        }
+
+        // webhook_url: at most 2083 characters (bfl-openapi.json).
+        if (WebhookUrl is { IsAbsoluteUri: true } webhook && webhook.AbsoluteUri.Length > BlackForestLabsImageGenerator.MaxWebhookUrlLength)
+        {
+            yield return $"{configurationPath}:WebhookUrl must be at most {BlackForestLabsImageGenerator.MaxWebhookUrlLength} characters.";
+        }
+    }
 }

@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 namespace UnifiedImageGen.BlackForestLabs;
 
 // Wire types: internal, read and written only through the source-generated context below.
+// AsyncResponse {id, polling_url, ...} or, with a webhook, AsyncWebhookResponse {id, status, webhook_url, ...} (bfl-openapi.json).
 internal sealed class BflSubmitted
 {
     [JsonPropertyName("id")]
@@ -12,6 +13,12 @@ internal sealed class BflSubmitted
 
     [JsonPropertyName("polling_url")]
     public string? PollingUrl { get; set; }
+
+    [JsonPropertyName("status")]
+    public string? Status { get; set; }
+
+    [JsonPropertyName("webhook_url")]
+    public string? WebhookUrl { get; set; }
 
     [JsonPropertyName("cost")]
     public decimal? Cost { get; set; }

@@ -19,7 +19,9 @@ namespace UnifiedImageGen.ComfyUI;
 /// (built-in or yours); the request fills its placeholders, input images and masks are uploaded (<c>POST /upload/image</c>),
 /// the workflow is queued with <c>POST /prompt</c> on the server with the shortest queue, progress arrives over the
 /// <c>/ws</c> WebSocket, <c>GET /history/{id}</c> is polled for the outputs, and <c>GET /view</c> fetches their bytes.
-/// Cancelling deletes the prompt from the queue and interrupts it if it runs. Images cost nothing per call; set
+/// Before queueing, <c>GET /object_info/{NodeClass}</c> checks that the server has the workflow's nodes and files
+/// (<see cref="ComfyUIImageGeneratorOptions.Preflight"/>). Cancelling deletes the prompt from the queue and interrupts
+/// it only when <c>GET /queue</c> shows it running. Images cost nothing per call; set
 /// <see cref="ComfyUIImageGeneratorOptions.GpuHourUsd"/> to report GPU time as cost.
 /// </summary>
 public sealed class ComfyUIImageGenerator : JobImageGeneratorBase, IDisposable
@@ -33,6 +35,7 @@ public sealed class ComfyUIImageGenerator : JobImageGeneratorBase, IDisposable
     private readonly string _clientId = Guid.NewGuid().ToString("N");
     private readonly ConcurrentDictionary<string, double> _progress = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task> _listeners = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, (DateTimeOffset Expires, JsonElement? Info)> _nodeInfo = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly IDisposable[] _owned;
 
@@ -59,7 +62,7 @@ public sealed class ComfyUIImageGenerator : JobImageGeneratorBase, IDisposable
 
         _options = options;
         _owned = owned ? [httpClient] : [];
-        _transport = new ProviderTransport(httpClient, new ProviderErrorMapper(ProviderName, new SecretRedactor(options.ApiKey), TimeProvider), new ImageDownloader(httpClient, options.Download, ProviderName), TimeProvider);
+        _transport = new ProviderTransport(httpClient, new ComfyUIErrorMapper(new SecretRedactor(options.ApiKey), TimeProvider), new ImageDownloader(httpClient, options.Download, ProviderName), TimeProvider);
         _workflows = new Dictionary<string, ComfyUIWorkflow>(ComfyUIWorkflows.BuiltIn, StringComparer.OrdinalIgnoreCase);
         foreach (var (model, path) in options.WorkflowFiles)
         {
@@ -81,39 +84,50 @@ public sealed class ComfyUIImageGenerator : JobImageGeneratorBase, IDisposable
     public override async Task<ImageJob> GetJobAsync(string jobId, CancellationToken cancellationToken = default)
     {
         var (server, promptId) = Parse(jobId);
-        using var history = Request(HttpMethod.Get, new Uri(server, "history/" + Uri.EscapeDataString(promptId)));
-        using var answer = await ReadJsonAsync(history, cancellationToken).ConfigureAwait(false);
-        if (answer.RootElement.TryGetProperty(promptId, out var entry))
+        if (await HistoryAsync(server, jobId, promptId, cancellationToken).ConfigureAwait(false) is { } finished)
         {
-            return Finished(jobId, promptId, entry);
+            return finished;
         }
 
-        // Not in the history yet: running or waiting in the queue.
-        using var queue = Request(HttpMethod.Get, new Uri(server, "queue"));
-        using var queued = await ReadJsonAsync(queue, cancellationToken).ConfigureAwait(false);
+        // Not in the history yet: waiting in the queue, or running.
+        using var queue = await QueueAsync(server, cancellationToken).ConfigureAwait(false);
         int position = 0;
-        foreach (var item in Items(queued.RootElement, "queue_pending"))
+        foreach (var item in Items(queue.RootElement, "queue_pending"))
         {
             position++;
-            if (item.GetArrayLength() > 1 && item[1].GetString() == promptId)
+            if (IsPrompt(item, promptId))
             {
                 return new ImageJob { Provider = ProviderName, Id = jobId, Status = ImageJobStatus.Queued, QueuePosition = position };
             }
         }
 
-        return new ImageJob { Provider = ProviderName, Id = jobId, Status = ImageJobStatus.Running, Progress = _progress.TryGetValue(promptId, out double p) ? p : null };
+        if (Items(queue.RootElement, "queue_running").Any(item => IsPrompt(item, promptId)))
+        {
+            return new ImageJob { Provider = ProviderName, Id = jobId, Status = ImageJobStatus.Running, Progress = _progress.TryGetValue(promptId, out double p) ? p : null };
+        }
+
+        // Neither queued nor running: it finished between the two reads, or it was deleted from the queue, and a
+        // deleted prompt never reaches the history (server.py post_queue; execution.py PromptQueue.task_done).
+        return await HistoryAsync(server, jobId, promptId, cancellationToken).ConfigureAwait(false)
+            ?? new ImageJob { Provider = ProviderName, Id = jobId, Status = ImageJobStatus.Canceled };
     }
 
     /// <inheritdoc/>
     public override async Task<ImageJob> CancelJobAsync(string jobId, CancellationToken cancellationToken = default)
     {
         var (server, promptId) = Parse(jobId);
-        foreach (var (path, body) in new[] { ("queue", new JsonObject { ["delete"] = new JsonArray(promptId) }), ("interrupt", new JsonObject { ["prompt_id"] = promptId }) })
+
+        // Deleting only touches prompts still waiting (server.py post_queue), so it is always safe, and afterwards the
+        // prompt is either gone or already running.
+        await PostAsync(server, "queue", new JsonObject { ["delete"] = new JsonArray(promptId) }, cancellationToken).ConfigureAwait(false);
+        using (var queue = await QueueAsync(server, cancellationToken).ConfigureAwait(false))
         {
-            using var message = Request(HttpMethod.Post, new Uri(server, path));
-            message.Content = Json(body);
-            ImageGenerationResilienceHandler.MarkIdempotent(message);
-            using var response = await _transport.SendAsync(message, null, cancellationToken).ConfigureAwait(false);
+            // Older servers ignore the body of /interrupt and stop whatever runs, maybe another client's prompt; newer
+            // ones stop only the prompt_id given (server.py post_interrupt). So interrupt only when ours is running.
+            if (Items(queue.RootElement, "queue_running").Any(item => IsPrompt(item, promptId)))
+            {
+                await PostAsync(server, "interrupt", new JsonObject { ["prompt_id"] = promptId }, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         return await GetJobAsync(jobId, cancellationToken).ConfigureAwait(false);
@@ -140,11 +154,18 @@ public sealed class ComfyUIImageGenerator : JobImageGeneratorBase, IDisposable
             : throw new ImageGenerationException(ImageGenerationErrorKind.ModelNotFound, $"No ComfyUI workflow is named '{model}'. Known: {string.Join(", ", _workflows.Keys)}; add yours to ComfyUIImageGeneratorOptions.Workflows.") { Provider = ProviderName, Model = model };
         var validation = ImageRequestValidator.Validate(request with { Model = model }, Metadata.GetModel(model), _options.UnsupportedSettingBehavior, ProviderName);
         var applied = validation.Request;
+        bool takesLora = workflow.Json.Contains("{{lora_name}}", StringComparison.Ordinal);
+        if (takesLora && applied.Loras.Count != 1)
+        {
+            throw new ArgumentException($"request.Loras has {applied.Loras.Count} LoRA(s); the ComfyUI workflow '{model}' applies exactly 1 (its {{{{lora_name}}}}). Add more LoraLoader nodes to a workflow of your own for more.", nameof(request));
+        }
+
         var server = await LeastBusyServerAsync(cancellationToken).ConfigureAwait(false);
         StartListening(server);
 
         string? image = applied.InputImages.Count > 0 ? await UploadAsync(server, applied.InputImages[0], "input", cancellationToken).ConfigureAwait(false) : null;
         string? mask = applied.Mask is { } m ? await UploadAsync(server, m, "mask", cancellationToken).ConfigureAwait(false) : null;
+        string maskChannel = applied.Mask is { IsUri: false } maskInput ? ComfyUIMasks.Channel(maskInput.Data.Span) : "alpha";
         long seed = applied.Seed ?? Random.Shared.NextInt64(0, 1L << 32); // ComfyUI needs a seed; report the one used
         var size = applied.Size ?? applied.AspectRatio?.ToSize(1.0, 16) ?? ImageSize.Square1024;
         var values = new Dictionary<string, JsonNode?>(StringComparer.Ordinal)
@@ -156,15 +177,24 @@ public sealed class ComfyUIImageGenerator : JobImageGeneratorBase, IDisposable
             ["height"] = size.Height,
             ["steps"] = applied.Steps ?? workflow.DefaultSteps,
             ["cfg"] = applied.GuidanceScale ?? workflow.DefaultCfg,
-            ["denoise"] = applied.Strength ?? 0.75,
+            ["denoise"] = applied.Strength ?? (applied.Operation == ImageOperation.Inpaint ? 1.0 : 0.75),
             ["batch_size"] = applied.Count,
             ["image"] = image,
             ["mask"] = mask,
+            ["mask_channel"] = maskChannel,
             ["lora_name"] = applied.Loras.FirstOrDefault()?.Path,
             ["lora_strength"] = applied.Loras.FirstOrDefault()?.Scale ?? 1.0,
             ["checkpoint"] = model.Contains("flux", StringComparison.OrdinalIgnoreCase) ? _options.FluxCheckpoint : _options.SdxlCheckpoint,
+            ["unet"] = _options.FluxDiffusionModel,
+            ["clip_l"] = _options.FluxClipL,
+            ["t5xxl"] = _options.FluxT5xxl,
+            ["vae"] = _options.FluxVae,
         };
         var graph = Fill(JsonNode.Parse(workflow.Json), values);
+        if (_options.Preflight && graph is JsonObject nodes)
+        {
+            await PreflightAsync(server, nodes, model, [image, mask], cancellationToken).ConfigureAwait(false);
+        }
 
         using var message = Request(HttpMethod.Post, new Uri(server, "prompt"));
         message.Content = Json(new JsonObject { ["prompt"] = graph, ["client_id"] = _clientId });
@@ -173,7 +203,18 @@ public sealed class ComfyUIImageGenerator : JobImageGeneratorBase, IDisposable
             : throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, "ComfyUI queued the workflow without a prompt_id.") { Provider = ProviderName, Model = model };
         if (answer.RootElement.TryGetProperty("node_errors", out var nodeErrors) && nodeErrors.ValueKind == JsonValueKind.Object && nodeErrors.EnumerateObject().Any())
         {
-            throw new ImageGenerationException(ImageGenerationErrorKind.InvalidRequest, $"ComfyUI rejected nodes of the '{model}' workflow: {Shorten(nodeErrors.GetRawText())}") { Provider = ProviderName, Model = model };
+            // Queued anyway (some outputs were valid): take it back before failing.
+            try
+            {
+                await CancelJobAsync(new Uri(server, "history/" + promptId).AbsoluteUri, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ImageGenerationException)
+            {
+                // The rejection below says more than a failed clean-up.
+            }
+
+            var (text, missingFile) = ComfyUIErrorMapper.Describe(answer.RootElement);
+            throw new ImageGenerationException(missingFile ? ImageGenerationErrorKind.ModelNotFound : ImageGenerationErrorKind.InvalidRequest, $"ComfyUI rejected nodes of the '{model}' workflow: {Shorten(text)}") { Provider = ProviderName, Model = model };
         }
 
         var job = new ImageJob { Provider = ProviderName, Id = new Uri(server, "history/" + promptId).AbsoluteUri, Status = ImageJobStatus.Queued, Model = model };
@@ -229,6 +270,7 @@ public sealed class ComfyUIImageGenerator : JobImageGeneratorBase, IDisposable
         var outputs = new ComfyUIOutputs();
         double? start = null, end = null;
         string? error = null;
+        bool interrupted = false;
         if (status.ValueKind == JsonValueKind.Object)
         {
             foreach (var message in Items(status, "messages"))
@@ -250,6 +292,7 @@ public sealed class ComfyUIImageGenerator : JobImageGeneratorBase, IDisposable
                     end = timestamp;
                 }
 
+                interrupted |= kind == "execution_interrupted";
                 if (kind == "execution_error")
                 {
                     error = $"{(data.TryGetProperty("exception_type", out var type) ? type.GetString() : "error")}: {(data.TryGetProperty("exception_message", out var text) ? text.GetString() : "")}";
@@ -273,6 +316,12 @@ public sealed class ComfyUIImageGenerator : JobImageGeneratorBase, IDisposable
         }
 
         bool failed = state == "error" || error is not null;
+        if (failed && error is null && interrupted)
+        {
+            // execution.py handle_execution_error: an interrupt is recorded as status "error" with execution_interrupted.
+            return new ImageJob { Provider = ProviderName, Id = jobId, Status = ImageJobStatus.Canceled, RawRepresentation = outputs };
+        }
+
         return new ImageJob
         {
             Provider = ProviderName,
@@ -470,6 +519,127 @@ public sealed class ComfyUIImageGenerator : JobImageGeneratorBase, IDisposable
         throw new ArgumentException($"'{jobId}' is not a job of this generator's ComfyUI servers: expected {ImageGenerationHttp.WithTrailingSlash(_options.Endpoint)}history/<prompt_id>.", nameof(jobId));
     }
 
+
+    private async Task<ImageJob?> HistoryAsync(Uri server, string jobId, string promptId, CancellationToken cancellationToken)
+    {
+        using var history = await ReadJsonAsync(Request(HttpMethod.Get, new Uri(server, "history/" + Uri.EscapeDataString(promptId))), cancellationToken).ConfigureAwait(false);
+        return history.RootElement.ValueKind == JsonValueKind.Object && history.RootElement.TryGetProperty(promptId, out var entry) ? Finished(jobId, promptId, entry) : null;
+    }
+
+    private Task<JsonDocument> QueueAsync(Uri server, CancellationToken cancellationToken) =>
+        ReadJsonAsync(Request(HttpMethod.Get, new Uri(server, "queue")), cancellationToken);
+
+    private async Task PostAsync(Uri server, string path, JsonObject body, CancellationToken cancellationToken)
+    {
+        using var message = Request(HttpMethod.Post, new Uri(server, path));
+        message.Content = Json(body);
+        ImageGenerationResilienceHandler.MarkIdempotent(message);
+        using var response = await _transport.SendAsync(message, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    // A queue item is [number, prompt_id, prompt, extra_data, outputs_to_execute] (server.py get_queue).
+    private static bool IsPrompt(JsonElement item, string promptId) =>
+        item.ValueKind == JsonValueKind.Array && item.GetArrayLength() > 1 && item[1].ValueKind == JsonValueKind.String && item[1].GetString() == promptId;
+
+    // Asks /object_info/{class} (server.py get_object_info_node) for every node of the workflow and lists every node
+    // class the server lacks and every combo value (a model file, a sampler, a CLIP type) not among its choices.
+    private async Task PreflightAsync(Uri server, JsonObject graph, string model, string?[] uploaded, CancellationToken cancellationToken)
+    {
+        var missing = new List<string>();
+        bool missingFile = false, missingNode = false;
+        foreach (var (id, node) in graph)
+        {
+            if (node?["class_type"]?.GetValue<string>() is not { } classType)
+            {
+                continue;
+            }
+
+            var info = await NodeInfoAsync(server, classType, cancellationToken).ConfigureAwait(false);
+            if (info is not { } known)
+            {
+                continue; // the server could not say: POST /prompt validates anyway
+            }
+
+            if (known.ValueKind != JsonValueKind.Object)
+            {
+                missing.Add($"node {id}: class {classType} is not installed (a custom node?)");
+                missingNode = true;
+                continue;
+            }
+
+            foreach (var (input, value) in node["inputs"] as JsonObject ?? [])
+            {
+                if (value is JsonValue v && v.TryGetValue(out string? chosen) && !uploaded.Contains(chosen) && Choices(known, input) is { } choices && !choices.Contains(chosen))
+                {
+                    missing.Add($"node {id} ({classType}): {input} '{chosen}' is not on the server{(choices.Count is > 0 and <= 10 ? " (it has: " + string.Join(", ", choices) + ")" : "")}");
+                    missingFile |= classType.Contains("Loader", StringComparison.Ordinal);
+                }
+            }
+        }
+
+        if (missing.Count > 0)
+        {
+            throw new ImageGenerationException(missingFile ? ImageGenerationErrorKind.ModelNotFound : ImageGenerationErrorKind.InvalidRequest, $"The ComfyUI server {server.GetLeftPart(UriPartial.Authority)} cannot run the '{model}' workflow: {Shorten(string.Join("; ", missing))}. {(missingFile || missingNode ? "Install what is missing (models go under ComfyUI/models), or point the options' file names at what the server has. " : "")}Set ComfyUIImageGeneratorOptions.Preflight = false to skip this check.")
+            {
+                Provider = ProviderName,
+                Model = model,
+            };
+        }
+    }
+
+    // The server's node description, an Undefined element when it has no such class, or null when it could not say.
+    private async Task<JsonElement?> NodeInfoAsync(Uri server, string classType, CancellationToken cancellationToken)
+    {
+        string key = server.AbsoluteUri + "\n" + classType;
+        var now = TimeProvider.GetUtcNow();
+        if (_nodeInfo.TryGetValue(key, out var cached) && cached.Expires > now)
+        {
+            return cached.Info;
+        }
+
+        try
+        {
+            using var answer = await ReadJsonAsync(Request(HttpMethod.Get, new Uri(server, "object_info/" + Uri.EscapeDataString(classType))), cancellationToken).ConfigureAwait(false);
+            JsonElement? info = answer.RootElement.ValueKind == JsonValueKind.Object && answer.RootElement.TryGetProperty(classType, out var node) ? node.Clone() : default(JsonElement);
+            _nodeInfo[key] = (now + _options.PreflightCacheDuration, info);
+            return info;
+        }
+        catch (ImageGenerationException)
+        {
+            return null; // a proxy without the route, a server that is busy: not a reason to refuse the job
+        }
+    }
+
+    // A combo input is [[choices...], {options}] (V1 nodes) or ["COMBO", {"options": [...]}] (newer nodes). Uploads
+    // (image_upload) are skipped: the cached list would not hold a file uploaded since.
+    private static List<string>? Choices(JsonElement info, string input)
+    {
+        if (!info.TryGetProperty("input", out var sections) || sections.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        foreach (var section in sections.EnumerateObject())
+        {
+            if (section.Value.ValueKind != JsonValueKind.Object || !section.Value.TryGetProperty(input, out var spec) || spec.ValueKind != JsonValueKind.Array || spec.GetArrayLength() == 0)
+            {
+                continue;
+            }
+
+            var settings = spec.GetArrayLength() > 1 && spec[1].ValueKind == JsonValueKind.Object ? spec[1] : default;
+            if (settings.ValueKind == JsonValueKind.Object && settings.TryGetProperty("image_upload", out var upload) && upload.ValueKind == JsonValueKind.True)
+            {
+                return null;
+            }
+
+            var list = spec[0].ValueKind == JsonValueKind.Array ? spec[0]
+                : spec[0].ValueKind == JsonValueKind.String && spec[0].GetString() == "COMBO" && settings.ValueKind == JsonValueKind.Object && settings.TryGetProperty("options", out var options) && options.ValueKind == JsonValueKind.Array ? options
+                : default;
+            return list.ValueKind == JsonValueKind.Array ? list.EnumerateArray().Where(c => c.ValueKind == JsonValueKind.String).Select(c => c.GetString()!).ToList() : null;
+        }
+
+        return null;
+    }
 
     private static IEnumerable<JsonElement> Items(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var items) && items.ValueKind == JsonValueKind.Array ? items.EnumerateArray() : [];

@@ -27,9 +27,36 @@ public sealed class ComfyUIImageGeneratorOptions : JobImageGeneratorOptionsBase
     /// <value><c>flux1-dev-fp8.safetensors</c>.</value>
     public string FluxCheckpoint { get; set; } = "flux1-dev-fp8.safetensors";
 
+    /// <summary>The diffusion model (<c>models/diffusion_models</c>) the built-in split FLUX template loads with <c>UNETLoader</c>.</summary>
+    /// <value><c>flux1-dev.safetensors</c>.</value>
+    public string FluxDiffusionModel { get; set; } = "flux1-dev.safetensors";
+
+    /// <summary>The CLIP-L text encoder (<c>models/text_encoders</c>) of the split FLUX template.</summary>
+    /// <value><c>clip_l.safetensors</c>.</value>
+    public string FluxClipL { get; set; } = "clip_l.safetensors";
+
+    /// <summary>The T5-XXL text encoder (<c>models/text_encoders</c>) of the split FLUX template.</summary>
+    /// <value><c>t5xxl_fp16.safetensors</c>.</value>
+    public string FluxT5xxl { get; set; } = "t5xxl_fp16.safetensors";
+
+    /// <summary>The VAE (<c>models/vae</c>) of the split FLUX template.</summary>
+    /// <value><c>ae.safetensors</c>.</value>
+    public string FluxVae { get; set; } = "ae.safetensors";
+
     /// <summary>The checkpoint the built-in SDXL templates load.</summary>
     /// <value><c>sd_xl_base_1.0.safetensors</c>.</value>
     public string SdxlCheckpoint { get; set; } = "sd_xl_base_1.0.safetensors";
+
+    /// <summary>
+    /// Before queueing, ask the server (<c>GET /object_info/{NodeClass}</c>) whether it has every node class of the
+    /// workflow and every file and choice its inputs name, and fail with all that is missing. On by default; the
+    /// server validates again on <c>POST /prompt</c> either way.
+    /// </summary>
+    public bool Preflight { get; set; } = true;
+
+    /// <summary>How long a server's answer about a node class is reused by the preflight.</summary>
+    /// <value>One minute.</value>
+    public TimeSpan PreflightCacheDuration { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>What one GPU hour costs you, to report a cost from execution time; zero per image when null.</summary>
     public decimal? GpuHourUsd { get; set; }
@@ -48,6 +75,11 @@ public sealed class ComfyUIImageGeneratorOptions : JobImageGeneratorOptionsBase
             yield return problem;
         }
 
+        if (PreflightCacheDuration < TimeSpan.Zero)
+        {
+            yield return $"{configurationPath}:PreflightCacheDuration must not be negative; it is {PreflightCacheDuration}.";
+        }
+
         foreach (var (model, path) in WorkflowFiles)
         {
             if (!File.Exists(path))
@@ -61,8 +93,10 @@ public sealed class ComfyUIImageGeneratorOptions : JobImageGeneratorOptionsBase
 /// <summary>
 /// A ComfyUI workflow in API format, with placeholders the request fills: <c>{{prompt}}</c>, <c>{{negative_prompt}}</c>,
 /// <c>{{seed}}</c>, <c>{{width}}</c>, <c>{{height}}</c>, <c>{{steps}}</c>, <c>{{cfg}}</c>, <c>{{denoise}}</c>,
-/// <c>{{batch_size}}</c>, <c>{{image}}</c>, <c>{{mask}}</c>, <c>{{lora_name}}</c>, <c>{{lora_strength}}</c>,
-/// <c>{{checkpoint}}</c>. A string that is exactly one placeholder becomes that value with its type (a number for
+/// <c>{{batch_size}}</c>, <c>{{image}}</c>, <c>{{mask}}</c>, <c>{{mask_channel}}</c> (the <c>LoadImageMask</c> channel
+/// that reads the request's mask: <c>alpha</c> when it has transparency, else <c>red</c>), <c>{{lora_name}}</c>,
+/// <c>{{lora_strength}}</c>, <c>{{checkpoint}}</c>, and for split FLUX files <c>{{unet}}</c>, <c>{{clip_l}}</c>,
+/// <c>{{t5xxl}}</c>, <c>{{vae}}</c>. A template that names <c>{{lora_name}}</c> needs exactly one LoRA. A string that is exactly one placeholder becomes that value with its type (a number for
 /// <c>{{seed}}</c>); placeholders inside longer strings are replaced as text.
 /// </summary>
 public sealed class ComfyUIWorkflow

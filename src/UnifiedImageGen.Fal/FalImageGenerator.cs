@@ -21,8 +21,10 @@ namespace UnifiedImageGen.Fal;
 /// the job that started it. <see cref="GetJobAsync"/> and the other job methods also take
 /// <c>{endpoint}/requests/{request_id}</c> (resumes a job of any endpoint from another process with its full model id)
 /// and the response URL fal returned (ids of earlier versions). A bare id this generator did not start is looked up on
-/// its default model's app. FLUX schnell, dev, dev image-to-image and flux-lora get the unified request mapped onto their
-/// inputs; other endpoints take the prompt plus provider options. Images are downloaded at once.
+/// its default model's app. FLUX schnell, dev, dev image-to-image, flux-lora, 1.1 pro and ultra, Kontext pro/max and FLUX.2
+/// dev/pro (with their edit endpoints) get the unified request mapped onto their inputs (<see cref="FalModels"/>); other
+/// endpoints take the prompt plus provider options. Input bytes above <see cref="FalImageGeneratorOptions.InlineInputMaxBytes"/>
+/// are uploaded to fal storage first. Images are downloaded at once.
 /// </summary>
 public sealed class FalImageGenerator : JobImageGeneratorBase, IDisposable
 {
@@ -30,10 +32,10 @@ public sealed class FalImageGenerator : JobImageGeneratorBase, IDisposable
     public const string ProviderName = "fal";
 
     private const long MaxResponseBytes = 64L * 1024 * 1024;
-    private static readonly string[] Reserved = ["prompt"];
 
     private readonly FalImageGeneratorOptions _options;
     private readonly ProviderTransport _transport;
+    private readonly FalStorage _storage;
     private readonly IDisposable[] _owned;
 
     // request_id -> the full endpoint id of jobs this generator started, so a bare id resumes with its full model id.
@@ -70,6 +72,7 @@ public sealed class FalImageGenerator : JobImageGeneratorBase, IDisposable
         _options = options;
         (downloader, _owned) = ImageGenerationHttp.Downloads(httpClient, options, ProviderName, downloader, owned);
         _transport = new ProviderTransport(httpClient, new FalErrorMapper(new SecretRedactor(options.ApiKey), TimeProvider), downloader, TimeProvider);
+        _storage = new FalStorage(_transport, options);
         Metadata = new ImageGeneratorMetadata(ProviderName, options.Endpoint, options.DefaultModel ?? FalModels.FluxDev, FalModels.All, FalModels.Unknown);
     }
 
@@ -129,9 +132,18 @@ public sealed class FalImageGenerator : JobImageGeneratorBase, IDisposable
             throw new ArgumentOutOfRangeException(nameof(request), tooShort, $"FalRequestOptions.QueueTimeout must be more than 1 second (fal's minimum for X-Fal-Request-Timeout); it is {tooShort.TotalSeconds} s.");
         }
 
+        FalInputs.Check(FalModels.Find(endpoint), typed);
         var warnings = validation.Warnings.ToList();
+        var applied = validation.Request;
+
         // fal names some shapes (landscape_16_9, ...): a ratio the caller asked for is sent by name when it has one.
-        var body = BuildInput(descriptor, validation.Request, request.Size is null ? request.AspectRatio : null, typed, json, warnings);
+        var ratio = request.Size is null ? request.AspectRatio : null;
+        var behavior = _options.UnsupportedSettingBehavior;
+
+        // A first pass with stand-in URLs runs every rule that can refuse the request before anything is uploaded.
+        FalInputs.Build(descriptor, applied, ratio, [.. applied.InputImages.Select(_ => "")], typed, json, behavior, warnings);
+        var images = await _storage.ReferencesAsync(applied.InputImages, endpoint, cancellationToken).ConfigureAwait(false);
+        var body = FalInputs.Build(descriptor, applied, ratio, images, typed, json, behavior, []);
         var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, FalJsonContext.Default.JsonObject));
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
 
@@ -270,101 +282,6 @@ public sealed class FalImageGenerator : JobImageGeneratorBase, IDisposable
     internal static IReadOnlyList<Uri> Urls(FluxOutput output) =>
         output.Images?.Where(i => i.Url is not null && !i.Url.StartsWith("data:", StringComparison.OrdinalIgnoreCase)).Select(i => Uri.TryCreate(i.Url, UriKind.Absolute, out var url) ? url : null).OfType<Uri>().ToArray() ?? [];
 
-    private JsonObject BuildInput(ImageModelDescriptor model, ImageGenerationRequest request, AspectRatio? requestedRatio, FalRequestOptions options, JsonObject? json, List<ImageGenerationWarning> warnings)
-    {
-        var behavior = _options.UnsupportedSettingBehavior;
-        var input = new JsonObject();
-        if (request.Prompt is { } prompt)
-        {
-            input["prompt"] = prompt;
-        }
-
-        if (!FalModels.IsMapped(model.Id))
-        {
-            const string Hint = "this endpoint's inputs are not mapped: pass them in FalRequestOptions.Input";
-            foreach (var (setting, value) in new (string, object?)[] { ("Seed", request.Seed), ("Size", request.Size), ("AspectRatio", request.AspectRatio), ("NegativePrompt", request.NegativePrompt), ("Steps", request.Steps), ("GuidanceScale", request.GuidanceScale), ("OutputFormat", request.OutputFormat), ("Strength", request.Strength) })
-            {
-                if (value is not null)
-                {
-                    warnings.Add(ImageRequestValidator.ReportUnsupported(behavior, ProviderName, model.Id, setting, Convert.ToString(value, CultureInfo.InvariantCulture)!, Hint));
-                }
-            }
-        }
-        else
-        {
-            string? named = FalModels.NamedSizes.Where(n => n.Size == request.Size || (requestedRatio is { } ratio && n.Size.AspectRatio == ratio)).Select(n => n.Name).FirstOrDefault();
-            if (!FalModels.TakesImageSize(model.Id))
-            {
-                // flux/dev/image-to-image has no image_size: the output takes the input image's size (PROVIDERS.md 13.6).
-                if ((request.Size?.ToString() ?? requestedRatio?.ToString()) is { } asked)
-                {
-                    warnings.Add(ImageRequestValidator.ReportUnsupported(behavior, ProviderName, model.Id, request.Size is null ? "AspectRatio" : "Size", asked, "this endpoint has no image_size; the output keeps the input image's size"));
-                }
-            }
-            else if (named is not null)
-            {
-                input["image_size"] = named;
-            }
-            else if (request.Size is { } size)
-            {
-                input["image_size"] = new JsonObject { ["width"] = size.Width, ["height"] = size.Height };
-            }
-
-            input["num_images"] = request.Count;
-            if (request.Seed is { } seed)
-            {
-                input["seed"] = seed;
-            }
-
-            if (request.Steps is { } steps)
-            {
-                int max = FalModels.MaxSteps(model.Id);
-                int applied = Math.Clamp(steps, 1, max);
-                if (applied != steps)
-                {
-                    warnings.Add(ImageRequestValidator.ReportAdjusted(behavior, ProviderName, model.Id, "Steps", steps.ToString(CultureInfo.InvariantCulture), applied.ToString(CultureInfo.InvariantCulture), $"{model.Id} takes 1 to {max} steps"));
-                }
-
-                input["num_inference_steps"] = applied;
-            }
-
-            if (request.GuidanceScale is { } guidance)
-            {
-                input["guidance_scale"] = guidance;
-            }
-
-            if (request.OutputFormat is { } format)
-            {
-                input["output_format"] = format.Value;
-            }
-
-            if (request.Operation == ImageOperation.ImageToImage)
-            {
-                var image = request.InputImages[0];
-                input["image_url"] = image.Uri?.AbsoluteUri ?? $"data:{image.MediaType};base64,{Convert.ToBase64String(image.Data.Span)}";
-                input["strength"] = request.Strength ?? 0.95;
-            }
-
-            if (request.Loras.Count > 0)
-            {
-                input["loras"] = new JsonArray(request.Loras.Select(l => (JsonNode)new JsonObject { ["path"] = l.Path, ["scale"] = l.Scale }).ToArray());
-            }
-
-            if (options.EnableSafetyChecker is { } checker)
-            {
-                input["enable_safety_checker"] = checker;
-            }
-
-            if (options.Acceleration is { } acceleration)
-            {
-                input["acceleration"] = acceleration;
-            }
-        }
-
-        ProviderOptionsReader.Merge(input, options.Input, ProviderName, Reserved);
-        ProviderOptionsReader.Merge(input, json, ProviderName, Reserved);
-        return input;
-    }
 
     // An endpoint id such as "https://evil.example/x" or "//evil.example/x" would resolve to another host and carry our key there.
     private static void OnHost(Uri baseUri, string endpoint)

@@ -22,6 +22,17 @@ public sealed class FalImageGeneratorOptions : JobImageGeneratorOptionsBase
     /// <value><see langword="true"/>.</value>
     public bool UseQueue { get; set; } = true;
 
+    /// <summary>fal's platform REST host, where input files are uploaded to fal storage (fal-js <c>config.ts</c> <c>getRestApiUrl</c>).</summary>
+    public Uri RestEndpoint { get; set; } = new("https://rest.fal.ai/");
+
+    /// <summary>
+    /// Input images given as bytes up to this size travel inline as <c>data:</c> URIs; larger ones are uploaded to fal
+    /// storage first and sent as its URL (a data: URI adds a third and rides in every queue body fal keeps). 0 uploads
+    /// every byte input.
+    /// </summary>
+    /// <value>256 KiB.</value>
+    public long InlineInputMaxBytes { get; set; } = 256 * 1024;
+
     /// <summary>
     /// How long a request may wait in fal's queue before fal drops it, sent as <c>X-Fal-Request-Timeout</c> (seconds,
     /// more than 1). It bounds the queue wait only, not the run (PROVIDERS.md 13.6); <see cref="JobImageGeneratorOptionsBase.MaxWait"/>
@@ -41,6 +52,16 @@ public sealed class FalImageGeneratorOptions : JobImageGeneratorOptionsBase
         if (SyncEndpoint is null || !SyncEndpoint.IsAbsoluteUri)
         {
             yield return $"{configurationPath}:SyncEndpoint must be an absolute URL.";
+        }
+
+        if (RestEndpoint is null || !RestEndpoint.IsAbsoluteUri)
+        {
+            yield return $"{configurationPath}:RestEndpoint must be an absolute URL.";
+        }
+
+        if (InlineInputMaxBytes < 0)
+        {
+            yield return $"{configurationPath}:InlineInputMaxBytes must be 0 or more.";
         }
 
         if (QueueTimeout is { TotalSeconds: <= 1 })

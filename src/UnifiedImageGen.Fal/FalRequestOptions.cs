@@ -17,6 +17,18 @@ public sealed record FalRequestOptions
     /// <summary>FLUX: <c>none</c>, <c>regular</c> or <c>high</c> (<c>acceleration</c>).</summary>
     public string? Acceleration { get; init; }
 
+    /// <summary>FLUX pro, Kontext and FLUX.2 pro: <c>safety_tolerance</c>, 1 (strictest) to 6 (FLUX.2 pro: 5); fal's default is 2.</summary>
+    public int? SafetyTolerance { get; init; }
+
+    /// <summary>Lets fal rewrite the prompt: <c>enhance_prompt</c> (FLUX pro, Kontext) or <c>enable_prompt_expansion</c> (FLUX.2 dev).</summary>
+    public bool? EnhancePrompt { get; init; }
+
+    /// <summary>FLUX1.1 pro ultra: <c>raw</c>, less processed, more natural-looking images.</summary>
+    public bool? Raw { get; init; }
+
+    /// <summary>FLUX1.1 pro ultra: <c>image_prompt_strength</c>, 0-1 (fal's default 0.1), how much the input image guides the output.</summary>
+    public double? ImagePromptStrength { get; init; }
+
     /// <summary>Queue priority: <c>normal</c> or <c>low</c> (<c>X-Fal-Queue-Priority</c>).</summary>
     public string? QueuePriority { get; init; }
 

@@ -57,7 +57,7 @@ public static class GoogleModels
         Lifecycle.FirstOrDefault(entry => entry.Id.Equals(model, StringComparison.OrdinalIgnoreCase));
 
     // AspectRatio reduces 21:9 to 7:3; Google takes only the spelling of its list (ImageConfig.aspectRatio "21:9").
-    internal static string WireRatio(AspectRatio ratio) => ratio == new AspectRatio(21, 9) ? "21:9" : ratio.ToString();
+    internal static string WireRatio(AspectRatio ratio) => ratio.SpelledAs(["21:9"]);
 
     internal static bool IsImagen(string model) => model.StartsWith("imagen-", StringComparison.OrdinalIgnoreCase);
 

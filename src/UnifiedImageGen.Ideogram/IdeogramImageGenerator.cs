@@ -19,7 +19,7 @@ public sealed class IdeogramImageGenerator : IImageGenerator, IDisposable
     /// <summary>The provider name, <c>"ideogram"</c>.</summary>
     public const string ProviderName = "ideogram";
 
-    private static readonly string[] Reserved = ["prompt", "image", "mask", "model", "num_images"];
+    private static readonly string[] Reserved = ["prompt", "image", "mask", "model", "num_images", "style_reference_images", "character_reference_images", "character_reference_images_mask"];
 
     private readonly IdeogramImageGeneratorOptions _options;
     private readonly ProviderTransport _transport;
@@ -63,7 +63,7 @@ public sealed class IdeogramImageGenerator : IImageGenerator, IDisposable
     public ImageGeneratorMetadata Metadata { get; }
 
     /// <inheritdoc/>
-    public Task<ImageGenerationResult> GenerateAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
+    public async Task<ImageGenerationResult> GenerateAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default)
     {
         ImageRequestValidator.ValidateArguments(request);
         if (request.Seed is > int.MaxValue)
@@ -76,7 +76,47 @@ public sealed class IdeogramImageGenerator : IImageGenerator, IDisposable
         var validation = ImageRequestValidator.Validate(request with { Model = model }, descriptor, _options.UnsupportedSettingBehavior, ProviderName);
         var (typed, json) = ProviderOptionsReader.Read<IdeogramRequestOptions>(request, ProviderName);
         typed ??= new IdeogramRequestOptions();
-        return ImageBatch.RunAsync(validation.Request, descriptor.MaxImagesPerCall, (part, ct) => SendAsync(part, typed, json, validation.Warnings, ct), _transport.TimeProvider, cancellationToken: cancellationToken);
+        var applied = validation.Request;
+        var warnings = validation.Warnings.ToList();
+        CheckEnum(typed.RenderingSpeed, IdeogramModels.RenderingSpeeds, "RenderingSpeed");
+        CheckEnum(typed.MagicPrompt, IdeogramModels.MagicPromptOptions, "MagicPrompt");
+        if (IdeogramModels.IsV3(model))
+        {
+            var endpoint = IdeogramModels.EndpointFor(model, applied.Operation);
+            (applied, typed) = FitToEndpoint(endpoint, applied, typed, warnings);
+
+            // Ideogram edits where the mask is black: convert the SDK's mask (transparent or white = repaint) once, bytes
+            // before any download so a mask that cannot be read stops the call before the network.
+            bool convertMask = endpoint == IdeogramModels.Edit && typed.SendMaskAsIs != true;
+            if (convertMask && applied.Mask is { IsUri: false } given)
+            {
+                applied = applied with { Mask = IdeogramMasks.ToIdeogram(given) };
+                convertMask = false;
+            }
+
+            CheckSizes(endpoint, applied, typed);
+
+            // The v3 endpoints take files only: URL inputs are fetched under the downloader's guards (https, no private hosts).
+            var downloader = _transport.Downloader;
+            applied = applied with
+            {
+                InputImages = await Task.WhenAll(applied.InputImages.Select(i => downloader.ToBytesAsync(i, cancellationToken))).ConfigureAwait(false),
+                Mask = applied.Mask is { } mask ? await downloader.ToBytesAsync(mask, cancellationToken).ConfigureAwait(false) : null,
+            };
+            typed = typed with
+            {
+                CharacterReferenceImages = typed.CharacterReferenceImages is { } characters ? await Task.WhenAll(characters.Select(i => downloader.ToBytesAsync(i, cancellationToken))).ConfigureAwait(false) : null,
+                CharacterReferenceMasks = typed.CharacterReferenceMasks is { } masks ? await Task.WhenAll(masks.Select(i => downloader.ToBytesAsync(i, cancellationToken))).ConfigureAwait(false) : null,
+            };
+            if (convertMask && applied.Mask is { } downloaded)
+            {
+                applied = applied with { Mask = IdeogramMasks.ToIdeogram(downloaded) };
+            }
+
+            CheckSizes(endpoint, applied, typed);
+        }
+
+        return await ImageBatch.RunAsync(applied, descriptor.MaxImagesPerCall, (part, ct) => SendAsync(part, typed, json, warnings, ct), _transport.TimeProvider, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -130,16 +170,15 @@ public sealed class IdeogramImageGenerator : IImageGenerator, IDisposable
             throw images[0].Error ?? new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, "Ideogram returned no usable image.") { Provider = ProviderName, Model = model };
         }
 
-        decimal each = IdeogramModels.IsV3(model)
-            ? speed switch { "TURBO" or "FLASH" => 0.03m, "QUALITY" => 0.09m, _ => 0.06m }
-            : Costs.PriceCatalog.Default.Estimate(ProviderName, model, new ImageGenerationRequest { Model = model })?.EstimatedUsd ?? 0.08m;
+        // The catalog prices v3 per image by rendering speed (its variants), legacy models per model.
+        var price = Costs.PriceCatalog.Default.Estimate(ProviderName, model, new ImageGenerationRequest { Model = model, Count = images.Length, Quality = IdeogramModels.IsV3(model) ? new ImageQuality(speed) : (ImageQuality?)null });
         return new ImageGenerationResult
         {
             Images = images,
             Provider = ProviderName,
             Model = model,
             Warnings = warnings,
-            Cost = new ImageCost { EstimatedUsd = each * images.Length, Basis = $"per image, {(IdeogramModels.IsV3(model) ? speed : model)}, price table 2026-11-22" },
+            Cost = price is null ? null : price with { Basis = options.CharacterReferenceImages is { Count: > 0 } ? price.Basis + "; character reference pricing is not published, so this is the base price" : price.Basis },
             Elapsed = _transport.TimeProvider.GetElapsedTime(started),
             RawRepresentation = answer.Created,
         };
@@ -165,37 +204,154 @@ public sealed class IdeogramImageGenerator : IImageGenerator, IDisposable
         return new GeneratedImage { Data = image.Data, MediaType = image.MediaType, Width = size?.Width, Height = size?.Height, Seed = entry.Seed, RevisedPrompt = revised, ContentFlagged = false, SourceUri = image.SourceUri };
     }
 
+    /// <summary>
+    /// Applies the chosen v3 endpoint's request schema (ideogram-openapi.json): refuses what it requires and is missing,
+    /// and drops, with a warning, what it does not take, so every call of a split batch sends the same fields.
+    /// </summary>
+    private (ImageGenerationRequest Request, IdeogramRequestOptions Options) FitToEndpoint(IdeogramEndpoint endpoint, ImageGenerationRequest request, IdeogramRequestOptions options, List<ImageGenerationWarning> warnings)
+    {
+        string model = request.Model!;
+        if (endpoint.PromptRequired && string.IsNullOrWhiteSpace(request.Prompt))
+        {
+            throw new ArgumentException($"request.Prompt is required by Ideogram's {endpoint.Name} endpoint (its request schema lists prompt as required).", nameof(request));
+        }
+
+        if (endpoint == IdeogramModels.Edit && request.Mask is null)
+        {
+            throw new ArgumentException("request.Mask is required by Ideogram's edit endpoint: a black-and-white image of the input's size, black where to edit.", nameof(request));
+        }
+
+        if (endpoint == IdeogramModels.Reframe && request.Size is null)
+        {
+            // ReframeImageRequestV3 requires resolution: a ratio becomes the largest v3 resolution of the nearest shape.
+            if (request.AspectRatio is not { } ratio)
+            {
+                throw new ArgumentException("request.Size (or AspectRatio) is required by Ideogram's reframe endpoint: the resolution to extend the image to, one of the 69 v3 resolutions.", nameof(request));
+            }
+
+            var nearest = ratio.Nearest(IdeogramModels.V3Resolutions.Select(r => r.AspectRatio));
+            var resolution = IdeogramModels.V3Resolutions.Where(r => r.AspectRatio == nearest).MaxBy(r => r.Pixels);
+            warnings.Add(new ImageGenerationWarning(ImageGenerationWarningKind.Adjusted, "AspectRatio", $"request.AspectRatio {ratio} was sent as the resolution {resolution}: Ideogram's reframe takes a resolution, not a ratio.") { RequestedValue = ratio.ToString(), AppliedValue = resolution.ToString() });
+            request = request with { Size = resolution, AspectRatio = null };
+        }
+
+        void Drop(string setting, object? value, IdeogramFields field)
+        {
+            if (value is not null && !endpoint.Takes(field))
+            {
+                warnings.Add(ImageRequestValidator.ReportUnsupported(_options.UnsupportedSettingBehavior, ProviderName, model, setting, Convert.ToString(value, CultureInfo.InvariantCulture)!, $"Ideogram's {endpoint.Name} endpoint has no such field"));
+            }
+        }
+
+        Drop("Prompt", request.Prompt is null ? null : "(set)", IdeogramFields.Prompt);
+        Drop("NegativePrompt", request.NegativePrompt is null ? null : "(set)", IdeogramFields.NegativePrompt);
+        Drop("Size", request.Size, IdeogramFields.Resolution);
+        Drop("AspectRatio", request.AspectRatio, IdeogramFields.AspectRatio);
+        Drop("StylePreset", options.StylePreset, IdeogramFields.StylePreset);
+        Drop("MagicPrompt", options.MagicPrompt, IdeogramFields.MagicPrompt);
+        Drop("CustomModelUri", options.CustomModelUri, IdeogramFields.CustomModel);
+        Drop("CharacterReferenceImages", options.CharacterReferenceImages?.Count, IdeogramFields.CharacterReferences);
+        int primary = endpoint == IdeogramModels.Generate || endpoint == IdeogramModels.Transparent ? 0 : 1;
+        Drop("InputImages", request.InputImages.Count > primary ? request.InputImages.Count - primary : null, IdeogramFields.StyleReferences);
+
+        string? style = options.StyleType ?? request.Style?.ToUpperInvariant();
+        Drop("StyleType", style, IdeogramFields.StyleType);
+        if (style is not null && endpoint.Takes(IdeogramFields.StyleType) && !IdeogramModels.StyleTypesV3.Contains(style))
+        {
+            warnings.Add(ImageRequestValidator.ReportUnsupported(_options.UnsupportedSettingBehavior, ProviderName, model, "StyleType", style, $"V_3 takes the style types {string.Join(", ", IdeogramModels.StyleTypesV3)}"));
+            style = null;
+        }
+
+        if (endpoint.Takes(IdeogramFields.CharacterReferences) && options.CharacterReferenceImages is { Count: > 1 } many)
+        {
+            throw new ArgumentException($"IdeogramRequestOptions.CharacterReferenceImages has {many.Count} images; Ideogram takes 1 character reference image for now.", nameof(request));
+        }
+
+        if (options.CharacterReferenceMasks is { } masks && masks.Count != (options.CharacterReferenceImages?.Count ?? 0))
+        {
+            throw new ArgumentException($"IdeogramRequestOptions.CharacterReferenceMasks has {masks.Count} masks; it needs one per character reference image ({options.CharacterReferenceImages?.Count ?? 0}).", nameof(request));
+        }
+
+        bool keepCharacters = endpoint.Takes(IdeogramFields.CharacterReferences);
+        return (
+            request with
+            {
+                Prompt = endpoint.Takes(IdeogramFields.Prompt) ? request.Prompt : null,
+                NegativePrompt = endpoint.Takes(IdeogramFields.NegativePrompt) ? request.NegativePrompt : null,
+                Size = endpoint.Takes(IdeogramFields.Resolution) ? request.Size : null,
+                AspectRatio = endpoint.Takes(IdeogramFields.AspectRatio) ? request.AspectRatio : null,
+                InputImages = endpoint.Takes(IdeogramFields.StyleReferences) ? request.InputImages : request.InputImages.Take(primary).ToArray(),
+                Style = null,
+            },
+            options with
+            {
+                StyleType = endpoint.Takes(IdeogramFields.StyleType) ? style : null,
+                StylePreset = endpoint.Takes(IdeogramFields.StylePreset) ? options.StylePreset : null,
+                MagicPrompt = endpoint.Takes(IdeogramFields.MagicPrompt) ? options.MagicPrompt : null,
+                CustomModelUri = endpoint.Takes(IdeogramFields.CustomModel) ? options.CustomModelUri : null,
+                CharacterReferenceImages = keepCharacters ? options.CharacterReferenceImages : null,
+                CharacterReferenceMasks = keepCharacters ? options.CharacterReferenceMasks : null,
+            });
+    }
+
+    // Spec enums (ideogram-openapi.json RenderingSpeed, MagicPromptOption): a typo is the caller's to fix, before the call.
+    private static void CheckEnum(string? value, string[] allowed, string option)
+    {
+        if (value is not null && !allowed.Contains(value, StringComparer.Ordinal))
+        {
+            throw new ArgumentException($"IdeogramRequestOptions.{option} must be one of {string.Join(", ", allowed)} (upper case); it is '{value}'.", "request");
+        }
+    }
+
+    /// <summary>
+    /// The request schemas' file limits (ideogram-openapi.json): the image and the mask at most 10 MB each, style
+    /// references 10 MB together, character references 10 MB together. URL inputs count once they are downloaded.
+    /// </summary>
+    private static void CheckSizes(IdeogramEndpoint endpoint, ImageGenerationRequest request, IdeogramRequestOptions options)
+    {
+        int primary = endpoint == IdeogramModels.Generate || endpoint == IdeogramModels.Transparent ? 0 : 1;
+        void Check(long bytes, string what)
+        {
+            if (bytes > IdeogramModels.MaxFileBytes)
+            {
+                throw new ArgumentException($"{what} is {bytes:N0} bytes; Ideogram's {endpoint.Name} takes at most {IdeogramModels.MaxFileBytes:N0} bytes (10 MB).", nameof(request));
+            }
+        }
+
+        if (primary == 1 && request.InputImages.Count > 0)
+        {
+            Check(request.InputImages[0].Data.Length, "request.InputImages[0] (the image)");
+        }
+
+        Check(request.Mask?.Data.Length ?? 0, "request.Mask");
+        Check(request.InputImages.Skip(primary).Sum(i => (long)i.Data.Length), "request.InputImages as style references, together,");
+        Check(options.CharacterReferenceImages?.Sum(i => (long)i.Data.Length) ?? 0, "IdeogramRequestOptions.CharacterReferenceImages, together,");
+    }
+
     private HttpRequestMessage V3Request(ImageGenerationRequest request, IdeogramRequestOptions options, JsonObject? json, string speed)
     {
-        var (path, op) = request.Operation switch
-        {
-            ImageOperation.Inpaint => ("v1/ideogram-v3/edit", "edit"),
-            ImageOperation.ImageToImage => ("v1/ideogram-v3/remix", "remix"),
-            _ => ("v1/ideogram-v3/generate", "generate"),
-        };
+        // FitToEndpoint already cleared every field this endpoint does not take.
+        var endpoint = IdeogramModels.EndpointFor(request.Model!, request.Operation);
         var form = new MultipartForm()
             .Field("prompt", request.Prompt)
             .Field("seed", request.Seed)
             .Field("rendering_speed", speed)
             .Field("magic_prompt", options.MagicPrompt)
             .Field("num_images", request.Count)
-            .Field("style_type", options.StyleType ?? request.Style?.ToUpperInvariant())
+            .Field("style_type", options.StyleType)
             .Field("style_preset", options.StylePreset)
-            .Field("custom_model_uri", options.CustomModelUri);
-        if (op != "edit")
+            .Field("custom_model_uri", options.CustomModelUri)
+            .Field("negative_prompt", request.NegativePrompt);
+        if (request.Size is { } size)
         {
-            form.Field("negative_prompt", request.NegativePrompt);
-            if (request.Size is { } size)
-            {
-                form.Field("resolution", size.ToString());
-            }
-            else if (request.AspectRatio is { } ratio)
-            {
-                form.Field("aspect_ratio", IdeogramModels.V3Ratios.First(r => r.Ratio == ratio).Name);
-            }
+            form.Field("resolution", size.ToString());
+        }
+        else if (request.AspectRatio is { } ratio)
+        {
+            form.Field("aspect_ratio", IdeogramModels.V3Ratios.First(r => r.Ratio == ratio).Name);
         }
 
-        if (op == "remix")
+        if (endpoint == IdeogramModels.Remix)
         {
             // Strength says how far to move from the input; image_weight how much of it to keep (1-100).
             form.Field("image_weight", (long)Math.Clamp(Math.Round((1 - (request.Strength ?? 0.5)) * 100), 1, 100));
@@ -212,13 +368,13 @@ public sealed class IdeogramImageGenerator : IImageGenerator, IDisposable
 
         var images = request.InputImages;
         int references = 0;
-        if (op != "generate")
+        if (endpoint != IdeogramModels.Generate && endpoint != IdeogramModels.Transparent)
         {
             form.File("image", images[0], "image");
             references = 1;
-            if (op == "edit")
+            if (request.Mask is { } mask)
             {
-                form.File("mask", request.Mask ?? throw new ImageGenerationException(ImageGenerationErrorKind.InvalidRequest, "Ideogram's edit needs request.Mask (black where to change, white where to keep).") { Provider = ProviderName, Model = request.Model }, "mask");
+                form.File("mask", mask, "mask");
             }
         }
 
@@ -227,7 +383,17 @@ public sealed class IdeogramImageGenerator : IImageGenerator, IDisposable
             form.File("style_reference_images", images[i], $"style_{i}");
         }
 
-        return new HttpRequestMessage(HttpMethod.Post, new Uri(Base(), path)) { Content = form.Content };
+        foreach (var (character, i) in (options.CharacterReferenceImages ?? []).Select((c, i) => (c, i)))
+        {
+            form.File("character_reference_images", character, $"character_{i}");
+        }
+
+        foreach (var (mask, i) in (options.CharacterReferenceMasks ?? []).Select((m, i) => (m, i)))
+        {
+            form.File("character_reference_images_mask", mask, $"character_mask_{i}");
+        }
+
+        return new HttpRequestMessage(HttpMethod.Post, new Uri(Base(), "v1/ideogram-v3/" + endpoint.Name)) { Content = form.Content };
     }
 
     private HttpRequestMessage LegacyRequest(ImageGenerationRequest request, IdeogramRequestOptions options, JsonObject? json)

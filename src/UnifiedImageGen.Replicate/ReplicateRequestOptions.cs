@@ -24,11 +24,17 @@ public sealed record ReplicateRequestOptions
     /// <summary>FLUX: JPEG/WebP quality 0-100 (<c>output_quality</c>).</summary>
     public int? OutputQuality { get; init; }
 
-    /// <summary>flux-1.1-pro: 1 (strictest) to 6 (<c>safety_tolerance</c>).</summary>
+    /// <summary>
+    /// <c>safety_tolerance</c>, lower is stricter: flux-1.1-pro and -ultra 1-6, Kontext 0-6 (at most 2 with an input
+    /// image), FLUX.2 pro 1-5. Values outside are clamped.
+    /// </summary>
     public int? SafetyTolerance { get; init; }
 
-    /// <summary>flux-1.1-pro: let the model rewrite the prompt (<c>prompt_upsampling</c>).</summary>
+    /// <summary>flux-1.1-pro and Kontext: let the model rewrite the prompt (<c>prompt_upsampling</c>).</summary>
     public bool? PromptUpsampling { get; init; }
+
+    /// <summary>flux-1.1-pro-ultra: less processed, more natural-looking images (<c>raw</c>).</summary>
+    public bool? Raw { get; init; }
 
     /// <summary>A webhook for this request, overriding the options' one.</summary>
     public Uri? WebhookUrl { get; init; }

@@ -23,7 +23,9 @@ public sealed class StabilityAIImageGenerator : JobImageGeneratorBase, IDisposab
     /// <summary>The provider name, <c>"stability"</c>.</summary>
     public const string ProviderName = "stability";
 
-    private static readonly string[] Reserved = ["prompt", "image", "mask", "model", "mode"];
+    private static readonly string[] Reserved = ["prompt", "image", "mask", "model", "mode", "init_image", "style_image", "subject_image", "background_reference", "light_reference", "background_prompt"];
+
+    private static readonly string[] LightDirections = ["left", "right", "above", "below"];
 
     private readonly StabilityAIImageGeneratorOptions _options;
     private readonly ProviderTransport _transport;
@@ -82,7 +84,8 @@ public sealed class StabilityAIImageGenerator : JobImageGeneratorBase, IDisposab
     public override async Task<ImageJob> GetJobAsync(string jobId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
-        using var message = Request(HttpMethod.Get, "v2beta/results/" + Uri.EscapeDataString(jobId));
+        var (model, resultId) = ParseJobId(jobId);
+        using var message = Request(HttpMethod.Get, "v2beta/results/" + Uri.EscapeDataString(resultId));
         HttpResponseMessage response;
         try
         {
@@ -103,11 +106,11 @@ public sealed class StabilityAIImageGenerator : JobImageGeneratorBase, IDisposab
         using var owned = response;
         if (response.StatusCode == HttpStatusCode.Accepted)
         {
-            return new ImageJob { Provider = ProviderName, Id = jobId, Status = ImageJobStatus.Running };
+            return new ImageJob { Provider = ProviderName, Id = jobId, Status = ImageJobStatus.Running, Model = model };
         }
 
         var image = await ReadImageAsync(response, cancellationToken).ConfigureAwait(false);
-        return new ImageJob { Provider = ProviderName, Id = jobId, Status = ImageJobStatus.Succeeded, Progress = 1, RawRepresentation = image };
+        return new ImageJob { Provider = ProviderName, Id = jobId, Status = ImageJobStatus.Succeeded, Model = model, Progress = 1, RawRepresentation = image };
     }
 
     /// <summary>Reads the account's credit balance, <c>GET /v1/user/balance</c> (PROVIDERS.md 2.7, 13.3); one credit is $0.01.</summary>
@@ -164,7 +167,7 @@ public sealed class StabilityAIImageGenerator : JobImageGeneratorBase, IDisposab
         var (typed, json) = ProviderOptionsReader.Read<StabilityAIRequestOptions>(request, ProviderName);
         typed ??= new StabilityAIRequestOptions();
 
-        CheckLimits(applied, endpoint);
+        CheckLimits(applied, endpoint, typed);
         var form = BuildForm(applied, endpoint, typed, json, warnings, behavior);
         long length = form.Headers.ContentLength ?? 0;
         if (length > StabilityAIModels.MaxRequestBytes)
@@ -185,7 +188,8 @@ public sealed class StabilityAIImageGenerator : JobImageGeneratorBase, IDisposab
         {
             using var body = await _transport.ReadBodyAsync(response, 64 * 1024, cancellationToken).ConfigureAwait(false);
             string id = ReadId(body.Span) ?? throw Unexpected(modelId, "Stability accepted the async request without returning an id.");
-            return new StartedJob(new ImageJob { Provider = ProviderName, Id = id, Status = ImageJobStatus.Queued, Model = modelId }, warnings);
+            // The id names the endpoint too ({model}/{id}): a result id alone does not say what the job costs.
+            return new StartedJob(new ImageJob { Provider = ProviderName, Id = modelId + "/" + id, Status = ImageJobStatus.Queued, Model = modelId }, warnings);
         }
 
         var image = await ReadImageAsync(response, cancellationToken).ConfigureAwait(false);
@@ -198,8 +202,9 @@ public sealed class StabilityAIImageGenerator : JobImageGeneratorBase, IDisposab
     {
         var image = job.RawRepresentation as StabilityImage
             ?? (StabilityImage)(await GetJobAsync(job.Id, cancellationToken).ConfigureAwait(false)).RawRepresentation!;
-        string model = job.Model ?? "upscale-creative";
-        decimal credits = (StabilityAIModels.Find(model) ?? Sd3(model)).Credits;
+        // A bare result id (not the {model}/{id} StartAsync returns) does not say which endpoint ran, so no price is guessed.
+        string model = job.Model ?? "unknown";
+        decimal? credits = job.Model is null ? null : (StabilityAIModels.Find(model) ?? Sd3(model)).Credits;
         const decimal UsdPerCredit = StabilityAIModels.UsdPerCredit;
         bool filtered = string.Equals(image.FinishReason, "CONTENT_FILTERED", StringComparison.OrdinalIgnoreCase);
         var size = ImageHeader.TryReadSize(image.Data, out var read) ? read : (ImageSize?)null;
@@ -222,11 +227,18 @@ public sealed class StabilityAIImageGenerator : JobImageGeneratorBase, IDisposab
             Warnings = filtered
                 ? [new ImageGenerationWarning(ImageGenerationWarningKind.Other, "Output", "Stability's safety filter blurred the image (finish-reason CONTENT_FILTERED); it is returned with ContentFlagged set.")]
                 : [],
-            Usage = new ImageUsage { Credits = (double)credits },
-            Cost = new ImageCost { EstimatedUsd = credits * UsdPerCredit, Basis = $"{credits} credits at $0.01" },
+            Usage = credits is { } used ? new ImageUsage { Credits = (double)used } : null,
+            Cost = credits is { } charged ? new ImageCost { EstimatedUsd = charged * UsdPerCredit, Basis = $"{charged} credits at $0.01" } : null,
             ProviderRequestId = image.RequestId ?? job.Id,
             RawRepresentation = image.FinishReason,
         };
+    }
+
+    // StartAsync returns {model}/{result id}; a bare result id (from elsewhere) is accepted too, without a model.
+    private static (string? Model, string ResultId) ParseJobId(string jobId)
+    {
+        int slash = jobId.LastIndexOf('/');
+        return slash > 0 && slash < jobId.Length - 1 ? (jobId[..slash], jobId[(slash + 1)..]) : (null, jobId);
     }
 
     private static ImageModelDescriptor Unknown(string model) =>
@@ -248,7 +260,7 @@ public sealed class StabilityAIImageGenerator : JobImageGeneratorBase, IDisposab
             : Metadata.Models.FirstOrDefault(m => m.Supports(needed))?.Id ?? Metadata.DefaultModel;
     }
 
-    private void CheckLimits(ImageGenerationRequest request, StabilityEndpoint endpoint)
+    private static void CheckLimits(ImageGenerationRequest request, StabilityEndpoint endpoint, StabilityAIRequestOptions options)
     {
         if (request.Seed is > StabilityAIModels.MaxSeed)
         {
@@ -260,11 +272,31 @@ public sealed class StabilityAIImageGenerator : JobImageGeneratorBase, IDisposab
             throw Invalid(endpoint.Model, $"request.Prompt is required by Stability's {endpoint.Model}.");
         }
 
-        if (request.InputImages.FirstOrDefault() is not { } input)
+        if (request.InputImages.FirstOrDefault() is { } input)
         {
-            return;
+            CheckImage(endpoint, "The input image", input, endpoint.MaxAspect);
         }
 
+        // Reference images share the main image's side and pixel limits but not its aspect-ratio rule (spec mirror).
+        if (endpoint.Fields.HasFlag(StabilityFields.StyleTransfer) && request.InputImages.Count > 1)
+        {
+            CheckImage(endpoint, "The style image (request.InputImages[1])", request.InputImages[1], null);
+        }
+
+        if (endpoint.Fields.HasFlag(StabilityFields.Relight))
+        {
+            foreach (var (label, reference) in new[] { ("StabilityAIRequestOptions.BackgroundReference", options.BackgroundReference), ("StabilityAIRequestOptions.LightReference", options.LightReference) })
+            {
+                if (reference is not null)
+                {
+                    CheckImage(endpoint, label, reference, null);
+                }
+            }
+        }
+    }
+
+    private static void CheckImage(StabilityEndpoint endpoint, string label, ImageInput input, double? maxAspect)
+    {
         if (input.IsUri)
         {
             throw Invalid(endpoint.Model, "Stability needs input images as bytes, not URLs (download the image and use ImageInput.FromBytes).");
@@ -275,12 +307,15 @@ public sealed class StabilityAIImageGenerator : JobImageGeneratorBase, IDisposab
             return;
         }
 
+        double aspect = (double)Math.Max(size.Width, size.Height) / Math.Min(size.Width, size.Height);
         if (endpoint.MinInputSide is { } minSide && Math.Min(size.Width, size.Height) < minSide
             || endpoint.MaxInputSide is { } maxSide && Math.Max(size.Width, size.Height) > maxSide
             || endpoint.MinInputPixels is { } minPixels && size.Pixels < minPixels
-            || endpoint.MaxInputPixels is { } maxPixels && size.Pixels > maxPixels)
+            || endpoint.MaxInputPixels is { } maxPixels && size.Pixels > maxPixels
+            || maxAspect is { } most && aspect > most)
         {
-            throw Invalid(endpoint.Model, $"The input image is {size} ({size.Pixels:N0} pixels); Stability's {endpoint.Model} takes sides {endpoint.MinInputSide?.ToString(CultureInfo.InvariantCulture) ?? "any"} to {endpoint.MaxInputSide?.ToString(CultureInfo.InvariantCulture) ?? "any"} px and {endpoint.MinInputPixels?.ToString("N0", CultureInfo.InvariantCulture) ?? "any"} to {endpoint.MaxInputPixels?.ToString("N0", CultureInfo.InvariantCulture) ?? "any"} pixels.");
+            string shape = maxAspect is { } limit ? $", between 1:{limit.ToString(CultureInfo.InvariantCulture)} and {limit.ToString(CultureInfo.InvariantCulture)}:1" : "";
+            throw Invalid(endpoint.Model, $"{label} is {size} ({size.Pixels:N0} pixels); Stability's {endpoint.Model} takes sides {endpoint.MinInputSide?.ToString(CultureInfo.InvariantCulture) ?? "any"} to {endpoint.MaxInputSide?.ToString(CultureInfo.InvariantCulture) ?? "any"} px and {endpoint.MinInputPixels?.ToString("N0", CultureInfo.InvariantCulture) ?? "any"} to {endpoint.MaxInputPixels?.ToString("N0", CultureInfo.InvariantCulture) ?? "any"} pixels{shape}.");
         }
     }
 
@@ -301,10 +336,7 @@ public sealed class StabilityAIImageGenerator : JobImageGeneratorBase, IDisposab
             return value;
         }
 
-        double? InRange(string setting, double? value, double min, double max) =>
-            value is { } v && (v < min || v > max)
-                ? throw new ArgumentOutOfRangeException(nameof(options), v, $"StabilityAIRequestOptions.{setting} must be between {min} and {max} for {endpoint.Model}; it is {v}.")
-                : value;
+        double? InRange(string setting, double? value, double min, double max) => CheckRange(endpoint, setting, value, min, max);
 
         void Number(StabilityFields field, string name, string setting, double? value, double min, double max)
         {
@@ -339,6 +371,11 @@ public sealed class StabilityAIImageGenerator : JobImageGeneratorBase, IDisposab
             }
         }
 
+        if (request.AspectRatio is { } unusedRatio && !fields.HasFlag(StabilityFields.AspectRatio))
+        {
+            Drop("AspectRatio", unusedRatio.ToString(), "the output keeps the input image's shape");
+        }
+
         if (request.Size is { } size && !fields.HasFlag(StabilityFields.AspectRatio) && !fields.HasFlag(StabilityFields.Outpaint))
         {
             Drop("Size", size.ToString(), "the output size follows the input image");
@@ -371,7 +408,9 @@ public sealed class StabilityAIImageGenerator : JobImageGeneratorBase, IDisposab
         }
         else if (request.Strength is { } unused)
         {
-            Drop("Strength", unused.ToString(CultureInfo.InvariantCulture), $"Stability's {endpoint.Model} does not take it");
+            Drop("Strength", unused.ToString(CultureInfo.InvariantCulture), fields.HasFlag(StabilityFields.StyleTransfer)
+                ? "style-transfer has no single strength; set StabilityAIRequestOptions.StyleStrength or ChangeStrength"
+                : $"Stability's {endpoint.Model} does not take it");
         }
 
         form.Field("grow_mask", Only(StabilityFields.GrowMask, "GrowMask", options.GrowMask is { } grow
@@ -385,6 +424,28 @@ public sealed class StabilityAIImageGenerator : JobImageGeneratorBase, IDisposab
         Number(StabilityFields.Creativity, "creativity", "Creativity", options.Creativity, endpoint.Creativity.Min, endpoint.Creativity.Max);
         Number(StabilityFields.ControlStrength, "control_strength", "ControlStrength", options.ControlStrength, 0, 1);
         Number(StabilityFields.Fidelity, "fidelity", "Fidelity", options.Fidelity, 0, 1);
+
+        // style-transfer ranges: style_strength 0-1 (spec mirror: 0 keeps the input, 1 ignores it); composition_fidelity 0-1 and
+        // change_strength 0.1-1 as Comfy Router's published Stability schema gives them (the mirror states only defaults).
+        Number(StabilityFields.StyleTransfer, "style_strength", "StyleStrength", options.StyleStrength, 0, 1);
+        Number(StabilityFields.StyleTransfer, "composition_fidelity", "CompositionFidelity", options.CompositionFidelity, 0, 1);
+        Number(StabilityFields.StyleTransfer, "change_strength", "ChangeStrength", options.ChangeStrength, 0.1, 1);
+        if (fields.HasFlag(StabilityFields.Relight))
+        {
+            AddRelight(form, request, options, endpoint);
+        }
+        else
+        {
+            Only(StabilityFields.Relight, "ForegroundPrompt", options.ForegroundPrompt is null ? null : "(set)");
+            Only(StabilityFields.Relight, "BackgroundReference", options.BackgroundReference?.ToString());
+            Only(StabilityFields.Relight, "LightReference", options.LightReference?.ToString());
+            Only(StabilityFields.Relight, "LightSourceDirection", options.LightSourceDirection);
+            Only(StabilityFields.Relight, "KeepOriginalBackground", options.KeepOriginalBackground?.ToString());
+            foreach (var (setting, value) in new[] { ("PreserveOriginalSubject", options.PreserveOriginalSubject), ("OriginalBackgroundDepth", options.OriginalBackgroundDepth), ("LightSourceStrength", options.LightSourceStrength) })
+            {
+                Only(StabilityFields.Relight, setting, value?.ToString(CultureInfo.InvariantCulture));
+            }
+        }
         form.Field("search_prompt", fields.HasFlag(StabilityFields.SearchPrompt)
             ? options.SearchPrompt ?? throw Invalid(endpoint.Model, "Stability's search-and-replace needs StabilityAIRequestOptions.SearchPrompt (what to replace).")
             : Only(StabilityFields.SearchPrompt, "SearchPrompt", options.SearchPrompt));
@@ -402,7 +463,26 @@ public sealed class StabilityAIImageGenerator : JobImageGeneratorBase, IDisposab
 
         if (fields.HasFlag(StabilityFields.Image) && request.InputImages.Count > 0 && (request.Operation != ImageOperation.Generate))
         {
-            form.File("image", request.InputImages[0], "image");
+            form.File(endpoint.ImagePart, request.InputImages[0], endpoint.ImagePart);
+        }
+
+        if (fields.HasFlag(StabilityFields.StyleTransfer))
+        {
+            var style = request.InputImages.Count > 1 ? request.InputImages[1] : throw Invalid(endpoint.Model, "Stability's style-transfer needs two input images: request.InputImages[0] is restyled (init_image) and request.InputImages[1] gives the style (style_image).");
+            form.File("style_image", style, "style_image");
+        }
+
+        if (fields.HasFlag(StabilityFields.Relight))
+        {
+            if (options.BackgroundReference is { } background)
+            {
+                form.File("background_reference", background, "background_reference");
+            }
+
+            if (options.LightReference is { } light)
+            {
+                form.File("light_reference", light, "light_reference");
+            }
         }
 
         if (request.Mask is { } mask)
@@ -419,6 +499,42 @@ public sealed class StabilityAIImageGenerator : JobImageGeneratorBase, IDisposab
 
         return form.Content;
     }
+
+    // Rules of replace-background-and-relight (spec mirror): background_prompt and/or background_reference is required;
+    // light_source_strength needs light_reference or light_source_direction; the 0-1 ranges are PROVIDERS.md 2.3's.
+    private static void AddRelight(MultipartForm form, ImageGenerationRequest request, StabilityAIRequestOptions options, StabilityEndpoint endpoint)
+    {
+        string? background = string.IsNullOrWhiteSpace(request.Prompt) ? null : request.Prompt;
+        if (background is null && options.BackgroundReference is null)
+        {
+            throw Invalid(endpoint.Model, "Stability's replace-background-and-relight needs request.Prompt (sent as background_prompt), StabilityAIRequestOptions.BackgroundReference, or both.");
+        }
+
+        string? direction = options.LightSourceDirection?.Trim().ToLowerInvariant();
+        if (direction is not null && !LightDirections.Contains(direction))
+        {
+            throw new ArgumentException($"StabilityAIRequestOptions.LightSourceDirection must be one of {string.Join(", ", LightDirections)}; it is '{options.LightSourceDirection}'.", nameof(options));
+        }
+
+        if (options.LightSourceStrength is not null && direction is null && options.LightReference is null)
+        {
+            throw Invalid(endpoint.Model, "StabilityAIRequestOptions.LightSourceStrength needs StabilityAIRequestOptions.LightSourceDirection or LightReference: Stability takes a light strength only with a light source.");
+        }
+
+        form.Field("background_prompt", background)
+            .Field("foreground_prompt", options.ForegroundPrompt)
+            .Field("preserve_original_subject", CheckRange(endpoint, "PreserveOriginalSubject", options.PreserveOriginalSubject, 0, 1))
+            .Field("original_background_depth", CheckRange(endpoint, "OriginalBackgroundDepth", options.OriginalBackgroundDepth, 0, 1))
+            .Field("keep_original_background", options.KeepOriginalBackground)
+            .Field("light_source_direction", direction)
+            .Field("light_source_strength", CheckRange(endpoint, "LightSourceStrength", options.LightSourceStrength, 0, 1));
+    }
+
+    // NaN fails the range test too, so it never reaches the form.
+    private static double? CheckRange(StabilityEndpoint endpoint, string setting, double? value, double min, double max) =>
+        value is { } v && !(v >= min && v <= max)
+            ? throw new ArgumentOutOfRangeException("options", v, $"StabilityAIRequestOptions.{setting} must be between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)} for {endpoint.Model}; it is {v.ToString(CultureInfo.InvariantCulture)}.")
+            : value;
 
     private static void AddOutpaintEdges(MultipartForm form, ImageGenerationRequest request, StabilityAIRequestOptions options, StabilityEndpoint endpoint, List<ImageGenerationWarning> warnings, UnsupportedSettingBehavior behavior)
     {

@@ -24,6 +24,8 @@ internal enum StabilityFields
     Fidelity = 16384,
     CfgScale = 32768,
     SdModel = 65536,
+    StyleTransfer = 131072,
+    Relight = 262144,
 }
 
 /// <summary>One Stability endpoint as data: its path, fields, limits and credit cost.</summary>
@@ -41,6 +43,15 @@ internal sealed record StabilityEndpoint(string Model, string Path, StabilityFie
 
     /// <summary>The <c>creativity</c> range this endpoint documents (PROVIDERS.md 13.3).</summary>
     public (double Min, double Max) Creativity { get; init; } = (0, 1);
+
+    /// <summary>The longer side over the shorter one that the main image may have (2.5 = between 1:2.5 and 2.5:1).</summary>
+    public double? MaxAspect { get; init; }
+
+    /// <summary>The form part the first input image goes in.</summary>
+    public string ImagePart { get; init; } = "image";
+
+    /// <summary>How many of <see cref="ImageGenerationRequest.InputImages"/> the endpoint takes.</summary>
+    public int InputImages { get; init; } = 1;
 }
 
 /// <summary>
@@ -86,6 +97,18 @@ public static class StabilityAIModels
         new("sketch", "v2beta/stable-image/control/sketch", Common | StabilityFields.Image | StabilityFields.ControlStrength, 5),
         new("structure", "v2beta/stable-image/control/structure", Common | StabilityFields.Image | StabilityFields.ControlStrength, 5),
         new("style", "v2beta/stable-image/control/style", Common | StabilityFields.Image | StabilityFields.AspectRatio | StabilityFields.Fidelity, 5),
+        // Spec mirror (CreateStableImageControlStyleTransfer): init_image and style_image required, prompt optional, 8 credits;
+        // both images 64-16,383 px a side and 4,096-9,437,184 pixels, init_image between 1:2.5 and 2.5:1.
+        new("style-transfer", "v2beta/stable-image/control/style-transfer", StabilityFields.Prompt | StabilityFields.NegativePrompt | StabilityFields.Seed | StabilityFields.Image | StabilityFields.StyleTransfer, 8, PromptRequired: false)
+        {
+            MinInputSide = 64, MaxInputSide = 16_383, MinInputPixels = 4096, MaxInputPixels = 9_437_184, MaxAspect = 2.5, ImagePart = "init_image", InputImages = 2,
+        },
+        // Spec mirror (CreateStableImageEditReplaceBackgroundAndRelight): async (returns {id}), 8 credits; subject_image at least
+        // 64 px a side, 4,096-9,437,184 pixels, between 1:2.5 and 2.5:1. request.Prompt is the background_prompt.
+        new("replace-background-and-relight", "v2beta/stable-image/edit/replace-background-and-relight", StabilityFields.NegativePrompt | StabilityFields.Seed | StabilityFields.Image | StabilityFields.Relight, 8, PromptRequired: false, IsAsync: true)
+        {
+            MinInputSide = 64, MinInputPixels = 4096, MaxInputPixels = 9_437_184, MaxAspect = 2.5, ImagePart = "subject_image",
+        },
     ];
 
     /// <summary>Every model, with its capabilities.</summary>
@@ -93,7 +116,8 @@ public static class StabilityAIModels
 
     /// <summary>
     /// One price line per model id, keyed exactly as the generator names its models, from the credits each endpoint
-    /// costs (PROVIDERS.md 2.2-2.5 and 13.3: creative upscale 60, conservative 40, fast 2, remove-background 5). Add them
+    /// costs (PROVIDERS.md 2.2-2.5 and 13.3: creative upscale 60, conservative 40, fast 2, remove-background 5; style-transfer
+    /// and replace-background-and-relight 8 from the spec mirror's endpoint descriptions). Add them
     /// to <see cref="CostTrackingOptions.Prices"/> (AddStabilityAI does) so a budget check prices each model as billed.
     /// </summary>
     /// <returns>New lines, safe for the caller to change.</returns>
@@ -143,13 +167,18 @@ public static class StabilityAIModels
             capabilities |= ImageCapabilities.Progress;
         }
 
+        if (endpoint.InputImages > 1)
+        {
+            capabilities |= ImageCapabilities.MultipleInputImages;
+        }
+
         return new ImageModelDescriptor(endpoint.Model, capabilities)
         {
             MaxImagesPerCall = 1,
             SupportedAspectRatios = fields.HasFlag(StabilityFields.AspectRatio) ? Ratios : [],
             SupportedFormats = endpoint.Model == "remove-background" ? [ImageFormat.Png, ImageFormat.Webp] : Formats,
             MaxPromptLength = 10_000,
-            MaxInputImages = 1,
+            MaxInputImages = endpoint.InputImages,
             MaxInputImageBytes = MaxRequestBytes,
         };
     }

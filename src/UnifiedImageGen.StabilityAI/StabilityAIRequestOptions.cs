@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json.Nodes;
 
 namespace UnifiedImageGen.StabilityAI;
@@ -44,6 +45,79 @@ public sealed record StabilityAIRequestOptions
     /// <summary>search-and-recolor: what to recolor (<c>select_prompt</c>).</summary>
     public string? SelectPrompt { get; init; }
 
+    /// <summary>style-transfer: <c>style_strength</c> 0-1 (default 1), how much the style image (<c>request.InputImages[1]</c>) influences the output; 0 keeps the input.</summary>
+    public double? StyleStrength { get; init; }
+
+    /// <summary>style-transfer: <c>composition_fidelity</c> 0-1 (default 0.9), how closely the output keeps the input's composition.</summary>
+    public double? CompositionFidelity { get; init; }
+
+    /// <summary>style-transfer: <c>change_strength</c> 0.1-1 (default 0.9), how much the input image may change.</summary>
+    public double? ChangeStrength { get; init; }
+
+    /// <summary>replace-background-and-relight: <c>background_reference</c>, an image whose style the new background takes. It or <c>request.Prompt</c> (the <c>background_prompt</c>) is required.</summary>
+    public ImageInput? BackgroundReference { get; init; }
+
+    /// <summary>replace-background-and-relight: <c>foreground_prompt</c>, a short description of the subject that keeps the background from bleeding into it.</summary>
+    public string? ForegroundPrompt { get; init; }
+
+    /// <summary>replace-background-and-relight: <c>preserve_original_subject</c> 0-1 (default 0.6); 1 keeps the subject's pixels exactly.</summary>
+    public double? PreserveOriginalSubject { get; init; }
+
+    /// <summary>replace-background-and-relight: <c>original_background_depth</c> 0-1 (default 0.5), how far the new background keeps the original's depth.</summary>
+    public double? OriginalBackgroundDepth { get; init; }
+
+    /// <summary>replace-background-and-relight: <c>keep_original_background</c> (default false), relight only and keep the background.</summary>
+    public bool? KeepOriginalBackground { get; init; }
+
+    /// <summary>replace-background-and-relight: <c>light_source_direction</c>, one of <c>left</c>, <c>right</c>, <c>above</c>, <c>below</c>.</summary>
+    public string? LightSourceDirection { get; init; }
+
+    /// <summary>replace-background-and-relight: <c>light_reference</c>, an image whose lighter parts become the brighter parts of the output.</summary>
+    public ImageInput? LightReference { get; init; }
+
+    /// <summary>replace-background-and-relight: <c>light_source_strength</c> 0-1 (default 0.3); needs <see cref="LightSourceDirection"/> or <see cref="LightReference"/>.</summary>
+    public double? LightSourceStrength { get; init; }
+
     /// <summary>More form fields, sent as they are (members the SDK maps itself are refused).</summary>
     public JsonObject? Fields { get; init; }
+
+    // Records print every property; prompts are user content, so only their lengths are printed.
+    private bool PrintMembers(StringBuilder builder)
+    {
+        bool first = true;
+        void Add(string name, object? value)
+        {
+            if (value is not null)
+            {
+                builder.Append(first ? "" : ", ").Append(name).Append(" = ").Append(value);
+                first = false;
+            }
+        }
+
+        Add(nameof(StylePreset), StylePreset);
+        Add(nameof(CfgScale), CfgScale);
+        Add(nameof(ControlStrength), ControlStrength);
+        Add(nameof(Fidelity), Fidelity);
+        Add(nameof(GrowMask), GrowMask);
+        Add(nameof(Left), Left);
+        Add(nameof(Right), Right);
+        Add(nameof(Up), Up);
+        Add(nameof(Down), Down);
+        Add(nameof(Creativity), Creativity);
+        Add("SearchPromptLength", SearchPrompt?.Length);
+        Add("SelectPromptLength", SelectPrompt?.Length);
+        Add(nameof(StyleStrength), StyleStrength);
+        Add(nameof(CompositionFidelity), CompositionFidelity);
+        Add(nameof(ChangeStrength), ChangeStrength);
+        Add(nameof(BackgroundReference), BackgroundReference);
+        Add("ForegroundPromptLength", ForegroundPrompt?.Length);
+        Add(nameof(PreserveOriginalSubject), PreserveOriginalSubject);
+        Add(nameof(OriginalBackgroundDepth), OriginalBackgroundDepth);
+        Add(nameof(KeepOriginalBackground), KeepOriginalBackground);
+        Add(nameof(LightSourceDirection), LightSourceDirection);
+        Add(nameof(LightReference), LightReference);
+        Add(nameof(LightSourceStrength), LightSourceStrength);
+        Add("FieldCount", Fields?.Count);
+        return !first;
+    }
 }

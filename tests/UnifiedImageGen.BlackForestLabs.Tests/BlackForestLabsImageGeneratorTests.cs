@@ -42,7 +42,7 @@ public class BlackForestLabsImageGeneratorTests
     [Fact]
     public async Task FluxPro11_SubmitsWithXKey_PollsTheReturnedUrl_AndDownloadsTheSampleAtOnce()
     {
-        var (generator, server, time) = Create(o => (o.WebhookUrl, o.WebhookSecret) = (new Uri("https://example.com/hooks/bfl"), "whsec-bfl-secret"));
+        var (generator, server, time) = Create();
         string preview = "data:image/jpeg;base64," + Convert.ToBase64String(Jpeg);
         server.Then(Submitted).Then(() => Status("Pending", $",\"progress\":0.4,\"preview\":{{\"sample\":\"{preview}\"}}".Replace(",\"progress\":null", "", StringComparison.Ordinal).Replace(",\"preview\":null", "", StringComparison.Ordinal))).Then(Ready).Then(Image);
         var request = new ImageGenerationRequest("a fox") { Size = new ImageSize(1024, 768), Seed = 1234, OutputFormat = ImageFormat.Png }
@@ -54,7 +54,7 @@ public class BlackForestLabsImageGeneratorTests
 
         var requests = server.Requests.ToArray();
         Assert.Equal((HttpMethod.Post, "https://api.bfl.ai/v1/flux-pro-1.1", Key), (requests[0].Method, requests[0].Uri.ToString(), requests[0].Header("x-key")));
-        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"prompt":"a fox","seed":1234,"output_format":"png","safety_tolerance":6,"prompt_upsampling":true,"width":1024,"height":768,"webhook_url":"https://example.com/hooks/bfl","webhook_secret":"whsec-bfl-secret"}"""), JsonNode.Parse(requests[0].Body)), requests[0].BodyText);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"prompt":"a fox","seed":1234,"output_format":"png","safety_tolerance":6,"prompt_upsampling":true,"width":1024,"height":768}"""), JsonNode.Parse(requests[0].Body)), requests[0].BodyText);
         Assert.Equal(PollingUrl, job.Id);
         Assert.All(requests[1..3], r => Assert.Equal((HttpMethod.Get, PollingUrl, Key), (r.Method, r.Uri.ToString(), r.Header("x-key"))));
         Assert.Equal(Sample, requests[3].Uri.ToString());

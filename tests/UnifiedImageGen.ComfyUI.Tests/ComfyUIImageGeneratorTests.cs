@@ -103,7 +103,7 @@ public sealed class ComfyUIImageGeneratorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task CallerCancelling_DeletesFromTheQueueAndInterrupts()
+    public async Task CallerCancelling_ARunningPrompt_DeletesFromTheQueueAndInterrupts()
     {
         using var generator = Create();
         _server.PollsUntilDone = int.MaxValue;
@@ -112,7 +112,7 @@ public sealed class ComfyUIImageGeneratorTests : IAsyncLifetime
         await _time.AdvanceUntilAsync(() => _server.HistoryPolls > 0);
 
         // ComfyUI server.py: POST /queue {"delete": [ids]} removes queued prompts; POST /interrupt stops the running
-        // one (PROVIDERS.md 13.11; that an interrupt must wait until the prompt runs is issue 18's change).
+        // one, and is sent only because GET /queue shows this prompt in queue_running (PROVIDERS.md 13.11).
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
         Assert.Contains(_server.Requests, r => r.Path == "/queue" && r.Body == """{"delete":["prompt-1"]}""");
@@ -122,9 +122,14 @@ public sealed class ComfyUIImageGeneratorTests : IAsyncLifetime
     [Fact]
     public async Task WorkflowErrors_AndExecutionErrors_AreTyped()
     {
-        using var generator = Create(o => o.Workflows["broken"] = new ComfyUIWorkflow { Json = """{"3":{"class_type":"Broken","inputs":{}}}""" });
+        using var generator = Create(o =>
+        {
+            o.Preflight = false; // the server's own validation (the preflight is ComfyUIFidelityTests')
+            o.Workflows["broken"] = new ComfyUIWorkflow { Json = """{"3":{"class_type":"Broken","inputs":{}}}""" };
+        });
         var invalid = await Assert.ThrowsAsync<ImageGenerationException>(() => _time.RunAsync(generator.GenerateAsync(new ImageGenerationRequest("x") { Model = "broken" })));
-        Assert.Equal(ImageGenerationErrorKind.InvalidRequest, invalid.Kind);
+        Assert.Equal(ImageGenerationErrorKind.InvalidRequest, invalid.Kind); // not a loader: the workflow, not a missing file
+        Assert.Contains("ckpt_name: 'missing.safetensors' not in []", invalid.Message, StringComparison.Ordinal);
 
         _server.ExecutionError = "CUDA out of memory";
         var failed = await Assert.ThrowsAsync<ImageGenerationException>(() => _time.RunAsync(generator.GenerateAsync(new ImageGenerationRequest("x") { Seed = 1 })));

@@ -48,6 +48,12 @@ public abstract class EmulatedProvider
         ? EmulatedResponse.Text(status, "text/html", $"<html><head><title>{status}</title></head><body><center><h1>{status} {(status == 502 ? "Bad Gateway" : "Gateway Time-out")}</h1></center></body></html>")
         : ErrorBody(status);
 
+    /// <summary>
+    /// Whether a 502/503/504 on a submit comes from a proxy after the work was created (Replicate's create held open by
+    /// <c>Prefer: wait</c>, PROVIDERS.md 13.5): the emulator then creates the job and answers the gateway error.
+    /// </summary>
+    protected internal virtual bool GatewayErrorsAfterSubmit => false;
+
     /// <summary>The provider's JSON error for a status (rate limited, server error, unavailable).</summary>
     /// <param name="status">The status.</param>
     protected abstract EmulatedResponse ErrorBody(int status);

@@ -122,6 +122,11 @@ public sealed class ProviderEmulator : IAsyncDisposable
                 case FaultKind.RateLimitedDate:
                     await WriteAsync(context, provider.StatusError(429).WithHeader("Retry-After", (TimeProvider.GetUtcNow() + TimeSpan.FromSeconds(2)).ToString("r"))).ConfigureAwait(false);
                     return;
+                case FaultKind.BadGateway or FaultKind.ServiceUnavailable or FaultKind.GatewayTimeout when operation == EmulatedOperation.Submit && provider.GatewayErrorsAfterSubmit:
+                    // The work exists; the proxy in front gave up on the held connection.
+                    await answer(fault).ConfigureAwait(false);
+                    await WriteAsync(context, provider.StatusError(fault switch { FaultKind.BadGateway => 502, FaultKind.ServiceUnavailable => 503, _ => 504 })).ConfigureAwait(false);
+                    return;
                 case FaultKind.InternalServerError or FaultKind.BadGateway or FaultKind.ServiceUnavailable or FaultKind.GatewayTimeout:
                     await WriteAsync(context, provider.StatusError(fault switch { FaultKind.InternalServerError => 500, FaultKind.BadGateway => 502, FaultKind.ServiceUnavailable => 503, _ => 504 })).ConfigureAwait(false);
                     return;

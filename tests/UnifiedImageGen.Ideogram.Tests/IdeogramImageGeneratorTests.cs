@@ -4,35 +4,12 @@ using System.Text.Json.Nodes;
 using UnifiedImageGen.Imaging;
 using UnifiedImageGen.Testing;
 
+using static UnifiedImageGen.Ideogram.Tests.IdeogramTestHost;
+
 namespace UnifiedImageGen.Ideogram.Tests;
 
 public class IdeogramImageGeneratorTests
 {
-    private const string Key = "ideogram-key-0123456789abcdef";
-    private const string Url = "https://ideogram.ai/api/images/ephemeral/xtdZiqPwRxqY1Y7NExFmzB.png?exp=1764003600&sig=abc";
-    private static readonly byte[] Png = PngEncoder.Encode(new byte[24 * 16 * 4], 24, 16);
-
-    private static (IdeogramImageGenerator, ScriptedHandler) Create()
-    {
-        var server = new ScriptedHandler();
-        var options = new IdeogramImageGeneratorOptions { ApiKey = Key };
-        var http = new HttpClient(server);
-        return (new IdeogramImageGenerator(http, options, new Http.ImageDownloader(http, options.Download, "ideogram"), null, owned: false), server);
-    }
-
-    private static HttpResponseMessage Json(string json, HttpStatusCode status = HttpStatusCode.OK) =>
-        new(status) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
-
-    private static HttpResponseMessage Answer(params (bool Safe, string Prompt)[] images) => Json(
-        "{\"created\":\"2026-11-22T12:00:00+00:00\",\"data\":[" + string.Join(",", images.Select((i, n) => $$"""{"url":{{(i.Safe ? $"\"{Url}\"" : "null")}},"prompt":"{{i.Prompt}}","resolution":"1312x736","is_image_safe":{{(i.Safe ? "true" : "false")}},"seed":{{100 + n}},"style_type":"GENERAL"}""")) + "]}");
-
-    private static HttpResponseMessage Image()
-    {
-        var content = new ByteArrayContent(Png);
-        content.Headers.ContentType = new("image/png");
-        return new HttpResponseMessage(HttpStatusCode.OK) { Content = content };
-    }
-
     [Fact]
     public async Task V3Generate_SendsMultipart_AndMapsMagicPromptSeedAndDownloads()
     {

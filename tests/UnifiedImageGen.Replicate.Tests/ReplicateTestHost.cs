@@ -12,13 +12,17 @@ internal static class ReplicateTestHost
 
     public static readonly byte[] Png = PngEncoder.Encode(new byte[32 * 24 * 4], 32, 24);
 
-    public static (ReplicateImageGenerator Generator, ScriptedHandler Server, ManualTimeProvider Time) Create(Action<ReplicateImageGeneratorOptions>? configure = null)
+    /// <param name="configure">Changes to the options.</param>
+    /// <param name="resilience">Puts the SDK's resilience handler (retries) between the generator and the script.</param>
+    public static (ReplicateImageGenerator Generator, ScriptedHandler Server, ManualTimeProvider Time) Create(Action<ReplicateImageGeneratorOptions>? configure = null, bool resilience = false)
     {
         var server = new ScriptedHandler();
         var time = new ManualTimeProvider();
         var options = new ReplicateImageGeneratorOptions { ApiKey = Token };
         configure?.Invoke(options);
-        var http = new HttpClient(server);
+        var http = resilience
+            ? new HttpClient(new Resilience.ImageGenerationResilienceHandler("replicate", new Resilience.ImageGenerationResilienceOptions(), time) { InnerHandler = server })
+            : new HttpClient(server);
         return (new ReplicateImageGenerator(http, options, new Http.ImageDownloader(http, options.Download, "replicate"), time, owned: false), server, time);
     }
 

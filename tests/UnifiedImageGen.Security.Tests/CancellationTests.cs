@@ -161,8 +161,9 @@ public class CancellationTests
             case "comfyui":
                 var delete = Assert.Single(afterCancel, r => r.Method == HttpMethod.Post && r.Uri.AbsolutePath == "/queue");
                 Assert.Equal("""{"delete":["p-1"]}""", delete.BodyText);
-                var interrupt = Assert.Single(afterCancel, r => r.Method == HttpMethod.Post && r.Uri.AbsolutePath == "/interrupt");
-                Assert.Equal("""{"prompt_id":"p-1"}""", interrupt.BodyText);
+                // p-1 is still pending in the queue above: interrupting would stop whatever prompt is running, maybe
+                // someone else's, so nothing is interrupted (the ComfyUI tests cover the running case).
+                Assert.DoesNotContain(afterCancel, r => r.Uri.AbsolutePath == "/interrupt");
                 break;
             default:
                 // BFL and Leonardo have no cancel endpoint: at most the job's state is read once.

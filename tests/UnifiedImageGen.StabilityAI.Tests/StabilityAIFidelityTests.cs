@@ -6,21 +6,13 @@ using UnifiedImageGen.Imaging;
 using UnifiedImageGen.Resilience;
 using UnifiedImageGen.Testing;
 
+using static UnifiedImageGen.StabilityAI.Tests.StabilityTestHost;
+
 namespace UnifiedImageGen.StabilityAI.Tests;
 
 // Issue 17 items for Stability, each pinned to PROVIDERS.md 13.3 (read against Stability's v2beta OpenAPI spec).
 public class StabilityAIFidelityTests
 {
-    private const string Key = "sk-STABILITYTESTKEY0123456789abcdef";
-    private static readonly byte[] Png = PngEncoder.Encode(new byte[96 * 64 * 4], 96, 64);
-    private static readonly ImageInput Photo = ImageInput.FromBytes(Png);
-
-    private static (StabilityAIImageGenerator, ScriptedHandler, ManualTimeProvider) Create()
-    {
-        var server = new ScriptedHandler();
-        var time = new ManualTimeProvider();
-        return (new StabilityAIImageGenerator(new HttpClient(server), new StabilityAIImageGeneratorOptions { ApiKey = Key }, time, owned: false), server, time);
-    }
 
     private static HttpResponseMessage Image()
     {
@@ -28,11 +20,6 @@ public class StabilityAIFidelityTests
         content.Headers.ContentType = new("image/png");
         return new HttpResponseMessage(HttpStatusCode.OK) { Content = content };
     }
-
-    private static HttpResponseMessage Json(string json, HttpStatusCode status = HttpStatusCode.OK) =>
-        new(status) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
-
-    private static Dictionary<string, FormPart> Parts(RecordedRequest request) => MultipartParser.Parse(request).ToDictionary(p => p.Name);
 
     // PROVIDERS.md 13.3: creative upscale 60 credits, conservative 40, fast 2, remove-background 5; 1 credit = $0.01.
     [Theory]

@@ -4,22 +4,12 @@ using Microsoft.Extensions.DependencyInjection;
 using UnifiedImageGen.Imaging;
 using UnifiedImageGen.Testing;
 
+using static UnifiedImageGen.StabilityAI.Tests.StabilityTestHost;
+
 namespace UnifiedImageGen.StabilityAI.Tests;
 
 public class StabilityAIImageGeneratorTests
 {
-    private const string Key = "sk-STABILITYTESTKEY0123456789abcdef";
-    private static readonly byte[] Png = PngEncoder.Encode(new byte[96 * 64 * 4], 96, 64);
-    private static readonly ImageInput Photo = ImageInput.FromBytes(Png);
-
-    private static (StabilityAIImageGenerator, ScriptedHandler, ManualTimeProvider) Create(Action<StabilityAIImageGeneratorOptions>? configure = null)
-    {
-        var server = new ScriptedHandler();
-        var time = new ManualTimeProvider();
-        var options = new StabilityAIImageGeneratorOptions { ApiKey = Key };
-        configure?.Invoke(options);
-        return (new StabilityAIImageGenerator(new HttpClient(server), options, time, owned: false), server, time);
-    }
 
     private static HttpResponseMessage Image(string finishReason = "SUCCESS", long seed = 343940597)
     {
@@ -31,11 +21,6 @@ public class StabilityAIImageGeneratorTests
         response.Headers.TryAddWithoutValidation("x-request-id", "a1b2c3");
         return response;
     }
-
-    private static HttpResponseMessage Json(string json, HttpStatusCode status = HttpStatusCode.OK) =>
-        new(status) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
-
-    private static Dictionary<string, FormPart> Parts(RecordedRequest request) => MultipartParser.Parse(request).ToDictionary(p => p.Name);
 
     [Fact]
     public async Task Core_SendsMultipartFieldsWithImageAccept_AndMapsTheHeaders()

@@ -5,6 +5,16 @@ using System.Text.Json.Serialization;
 namespace UnifiedImageGen.Fal.Wire;
 
 // Shapes of fal's queue API and FLUX outputs (PROVIDERS.md 4.2-4.4).
+// fal-js storage.ts initiateUpload: POST {rest}/storage/upload/initiate answers where to PUT the bytes and the file's URL.
+internal sealed class UploadInitiated
+{
+    [JsonPropertyName("upload_url")]
+    public string? UploadUrl { get; set; }
+
+    [JsonPropertyName("file_url")]
+    public string? FileUrl { get; set; }
+}
+
 internal sealed class QueueSubmitted
 {
     [JsonPropertyName("request_id")]
@@ -123,6 +133,7 @@ internal sealed class JsonWebKey
 }
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(UploadInitiated))]
 [JsonSerializable(typeof(QueueSubmitted))]
 [JsonSerializable(typeof(QueueStatus))]
 [JsonSerializable(typeof(FluxOutput))]

@@ -31,6 +31,12 @@ internal sealed class Prediction
     [JsonPropertyName("version")]
     public string? Version { get; set; }
 
+    [JsonPropertyName("deployment")]
+    public string? Deployment { get; set; }
+
+    [JsonPropertyName("input")]
+    public JsonElement? Input { get; set; }
+
     [JsonPropertyName("status")]
     public string? Status { get; set; }
 
@@ -77,7 +83,26 @@ internal sealed class PredictionUrls
     public string? Cancel { get; set; }
 }
 
+// GET /v1/predictions: one page, most recent first (PROVIDERS.md 3.2).
+internal sealed class PredictionPage
+{
+    [JsonPropertyName("next")]
+    public string? Next { get; set; }
+
+    [JsonPropertyName("results")]
+    public List<Prediction> Results { get; set; } = [];
+}
+
+// GET /v1/webhooks/default/secret (PROVIDERS.md 3.2, 13.5).
+internal sealed class WebhookSecret
+{
+    [JsonPropertyName("key")]
+    public string? Key { get; set; }
+}
+
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(CreatePredictionBody))]
 [JsonSerializable(typeof(Prediction))]
+[JsonSerializable(typeof(PredictionPage))]
+[JsonSerializable(typeof(WebhookSecret))]
 internal sealed partial class ReplicateJsonContext : JsonSerializerContext;

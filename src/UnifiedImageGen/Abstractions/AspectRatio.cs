@@ -84,6 +84,26 @@ public readonly record struct AspectRatio : ISpanParsable<AspectRatio>
     /// <inheritdoc/>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Width}:{Height}");
 
+    /// <summary>
+    /// The spelling of this ratio in a provider's list of values: a ratio is kept in lowest terms (21:9 is 7:3), but
+    /// APIs list the cinema ratios as <c>"21:9"</c> and <c>"9:21"</c> and take no other spelling.
+    /// </summary>
+    /// <param name="spellings">The provider's values, such as <c>"21:9"</c> or <c>"16:9"</c>.</param>
+    /// <returns>The first value that parses to this ratio, else <see cref="ToString()"/>.</returns>
+    public string SpelledAs(IEnumerable<string> spellings)
+    {
+        ArgumentNullException.ThrowIfNull(spellings);
+        foreach (var spelling in spellings)
+        {
+            if (TryParse(spelling, CultureInfo.InvariantCulture, out var ratio) && ratio == this)
+            {
+                return spelling;
+            }
+        }
+
+        return ToString();
+    }
+
     /// <summary>Parses <c>"16:9"</c> (also <c>"16/9"</c> and <c>"16x9"</c>) and reduces it.</summary>
     /// <exception cref="FormatException">The text is not a ratio.</exception>
     public static AspectRatio Parse(string s) => Parse(s, CultureInfo.InvariantCulture);

@@ -164,12 +164,20 @@ public sealed class PriceCatalog : IPriceCatalog
         yield return Credits("stability", "upscale-creative", 60);
         yield return Credits("stability", "upscale-fast", 2);
         yield return Credits("stability", "remove-background", 5);
+        // Flat 8 credits each, from the endpoint descriptions in Stability's spec (PROVIDERS.md 2.3 and 13.3).
+        yield return Credits("stability", "style-transfer", 8);
+        yield return Credits("stability", "replace-background-and-relight", 8);
         yield return Credits("stability", "*", 5, source: "edit and control endpoints");
 
         // Replicate: per image for the official FLUX models, GPU time otherwise.
         yield return Line("replicate", "black-forest-labs/flux-schnell", PriceUnit.PerImage, 0.003m);
         yield return Line("replicate", "black-forest-labs/flux-dev", PriceUnit.PerImage, 0.025m);
         yield return Line("replicate", "black-forest-labs/flux-1.1-pro", PriceUnit.PerImage, 0.04m, Unconfirmed);
+        // Black Forest Labs' own per-image list prices (docs.bfl.ml pricing); Replicate's resale prices are not confirmed.
+        // FLUX.2 pro/dev have no line: no per-image price found (priced by megapixel elsewhere), so the GPU-time line applies.
+        yield return Line("replicate", "black-forest-labs/flux-1.1-pro-ultra", PriceUnit.PerImage, 0.06m, Unconfirmed + "; BFL list price assumed");
+        yield return Line("replicate", "black-forest-labs/flux-kontext-pro", PriceUnit.PerImage, 0.04m, Unconfirmed + "; BFL list price assumed");
+        yield return Line("replicate", "black-forest-labs/flux-kontext-max", PriceUnit.PerImage, 0.08m, Unconfirmed + "; BFL list price assumed");
         yield return new PriceEntry { Provider = "replicate", Model = "*", Unit = PriceUnit.PerGpuSecond, Usd = 0.001400m, EstimatedSecondsPerImage = 10, Source = "Nvidia L40S rate; " + Unconfirmed };
 
         // fal: per megapixel, rounded up.
@@ -177,6 +185,14 @@ public sealed class PriceCatalog : IPriceCatalog
         yield return Line("fal", "fal-ai/flux/dev", PriceUnit.PerMegapixel, 0.025m, Unconfirmed);
         yield return Line("fal", "fal-ai/flux-lora", PriceUnit.PerMegapixel, 0.035m, Unconfirmed);
         yield return Line("fal", "fal-ai/flux-pro/v1.1", PriceUnit.PerMegapixel, 0.055m, Unconfirmed);
+        // Third-party copies of fal's pricing page only (Kontext and ultra flat per image; FLUX.2 pro $0.03 for the first
+        // megapixel and $0.015 for each further one, estimated here at $0.03 for every megapixel, so never under).
+        yield return Line("fal", "fal-ai/flux-pro/v1.1-ultra", PriceUnit.PerImage, 0.06m, Unconfirmed);
+        yield return Line("fal", "fal-ai/flux-pro/kontext", PriceUnit.PerImage, 0.04m, Unconfirmed);
+        yield return Line("fal", "fal-ai/flux-pro/kontext/text-to-image", PriceUnit.PerImage, 0.04m, Unconfirmed);
+        yield return Line("fal", "fal-ai/flux-pro/kontext/max", PriceUnit.PerImage, 0.08m, Unconfirmed);
+        yield return Line("fal", "fal-ai/flux-pro/kontext/max/text-to-image", PriceUnit.PerImage, 0.08m, Unconfirmed);
+        yield return Line("fal", "fal-ai/flux-2-pro", PriceUnit.PerMegapixel, 0.03m, Unconfirmed);
 
         // Black Forest Labs: per image (FLUX.2 from-prices per megapixel); the submit response reports the actual cost.
         yield return Line("bfl", "flux-pro-1.1", PriceUnit.PerImage, 0.04m);
@@ -203,7 +219,11 @@ public sealed class PriceCatalog : IPriceCatalog
         yield return Line("google", "gemini-3-pro-image", PriceUnit.PerToken, 0.134m, Unconfirmed, ("1K", 0.134m), ("2K", 0.134m), ("4K", 0.24m));
 
         // Ideogram: per image by rendering speed.
-        yield return Line("ideogram", "V_3", PriceUnit.PerImage, 0.06m, null, ("TURBO", 0.03m), ("FLASH", 0.03m), ("DEFAULT", 0.06m), ("BALANCED", 0.06m), ("QUALITY", 0.09m), ("low", 0.03m), ("medium", 0.06m), ("high", 0.09m));
+        (string, decimal)[] v3Speeds = [("TURBO", 0.03m), ("FLASH", 0.03m), ("DEFAULT", 0.06m), ("BALANCED", 0.06m), ("QUALITY", 0.09m), ("low", 0.03m), ("medium", 0.06m), ("high", 0.09m)];
+        yield return Line("ideogram", "V_3", PriceUnit.PerImage, 0.06m, null, v3Speeds);
+        // Ideogram publishes no price for these v3 endpoints (nor for reframe, priced by the V_3 line): generation prices assumed.
+        yield return Line("ideogram", "V_3/replace-background", PriceUnit.PerImage, 0.06m, Unconfirmed + "; v3 generation prices assumed", v3Speeds);
+        yield return Line("ideogram", "V_3/generate-transparent", PriceUnit.PerImage, 0.06m, Unconfirmed + "; v3 generation prices assumed", v3Speeds);
         yield return Line("ideogram", "V_2A_TURBO", PriceUnit.PerImage, 0.025m, Unconfirmed);
         yield return Line("ideogram", "V_1_TURBO", PriceUnit.PerImage, 0.02m, Unconfirmed);
         yield return Line("ideogram", "*", PriceUnit.PerImage, 0.08m, Unconfirmed);

@@ -120,6 +120,26 @@ public sealed class ImageDownloader
     }
 
     /// <summary>
+    /// An input image as bytes, for endpoints that take files or base64 only: a URL input is fetched under the same
+    /// guards as a result (https, no private addresses, size cap, content check); bytes come back as they are.
+    /// </summary>
+    /// <param name="input">The caller's input image.</param>
+    /// <param name="cancellationToken">Cancels the download.</param>
+    /// <returns>The input with its bytes.</returns>
+    /// <exception cref="ImageGenerationException">As <see cref="DownloadAsync(Uri, CancellationToken)"/>.</exception>
+    public async Task<ImageInput> ToBytesAsync(ImageInput input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.Uri is not { } uri)
+        {
+            return input;
+        }
+
+        var image = await DownloadAsync(uri, cancellationToken).ConfigureAwait(false);
+        return ImageInput.FromBytes(image.Data, image.MediaType);
+    }
+
+    /// <summary>
     /// Refuses URLs this downloader must not fetch: not https (unless the host is allowed), credentials in the URL,
     /// or a literal loopback, private, link-local or unspecified address (unless allowed).
     /// </summary>

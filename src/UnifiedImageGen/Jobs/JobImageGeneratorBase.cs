@@ -47,7 +47,7 @@ public abstract class JobImageGeneratorBase : IImageJobGenerator
 
     /// <inheritdoc/>
     public async Task<ImageJob> StartAsync(ImageGenerationRequest request, CancellationToken cancellationToken = default) =>
-        (await StartJobAsync(request, cancellationToken).ConfigureAwait(false)).Job;
+        (await StartJobAsync(request, callerWaits: false, cancellationToken).ConfigureAwait(false)).Job;
 
     /// <inheritdoc/>
     public abstract Task<ImageJob> GetJobAsync(string jobId, CancellationToken cancellationToken = default);
@@ -101,6 +101,17 @@ public abstract class JobImageGeneratorBase : IImageJobGenerator
     /// <param name="cancellationToken">Cancels starting.</param>
     protected abstract Task<StartedJob> StartJobAsync(ImageGenerationRequest request, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Starts one job, knowing whether the caller blocks on its result (<see cref="GenerateAsync"/>) or collects it later
+    /// (<see cref="StartAsync"/>, by id or webhook). Override it when the provider's create differs between the two, e.g.
+    /// a server-side deadline that suits only a caller who waits; the default ignores the difference.
+    /// </summary>
+    /// <param name="request">The request.</param>
+    /// <param name="callerWaits">True from <see cref="GenerateAsync"/>, false from <see cref="StartAsync"/>.</param>
+    /// <param name="cancellationToken">Cancels starting.</param>
+    protected virtual Task<StartedJob> StartJobAsync(ImageGenerationRequest request, bool callerWaits, CancellationToken cancellationToken) =>
+        StartJobAsync(request, cancellationToken);
+
     /// <summary>Fetches and downloads the images of a job that succeeded.</summary>
     /// <param name="job">The succeeded job.</param>
     /// <param name="cancellationToken">Cancels the downloads.</param>
@@ -109,7 +120,7 @@ public abstract class JobImageGeneratorBase : IImageJobGenerator
     private async Task<ImageGenerationResult> StartAndWaitAsync(ImageGenerationRequest request, CancellationToken cancellationToken)
     {
         long started = TimeProvider.GetTimestamp();
-        var (job, warnings) = await StartJobAsync(request, cancellationToken).ConfigureAwait(false);
+        var (job, warnings) = await StartJobAsync(request, callerWaits: true, cancellationToken).ConfigureAwait(false);
         try
         {
             ImageJob last = job;

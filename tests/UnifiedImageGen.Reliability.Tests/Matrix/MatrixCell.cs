@@ -37,19 +37,22 @@ public sealed record MatrixCell(ProviderUnderTest Provider, FaultKind? Fault)
 
     /// <summary>
     /// What the SDK must do. Billable submits are retried only where the provider cannot have started the work (429,
-    /// 502, 503, 504); a 500, a reset mid-answer or a timed-out attempt goes to the next route instead.
+    /// 502, 503, 504; for Replicate's held create only 429); a 500, a reset mid-answer or a timed-out attempt goes to the next route instead.
     /// </summary>
     public Expectation Expected => Fault switch
     {
         null => Expectation.Ok,
         // Stability locks a key out for 60 s after a 429, so its SDK does not wait: the router moves on.
         FaultKind.RateLimitedSeconds or FaultKind.RateLimitedDate when Provider.Emulated == "stability" => Expectation.FallBack(ImageGenerationErrorKind.RateLimited),
+        // Replicate's create is held open by Prefer: wait, so a gateway error may follow a prediction that exists (PROVIDERS.md
+        // 13.5): the SDK does not resend it but finds it in GET /v1/predictions and carries on, one submit in all.
+        FaultKind.BadGateway or FaultKind.ServiceUnavailable or FaultKind.GatewayTimeout when Provider.Emulated == "replicate" => Expectation.Ok,
         FaultKind.RateLimitedSeconds or FaultKind.RateLimitedDate or FaultKind.BadGateway or FaultKind.ServiceUnavailable or FaultKind.GatewayTimeout => Expectation.Retried,
         FaultKind.InternalServerError or FaultKind.ResetMidBody => Expectation.FallBack(ImageGenerationErrorKind.ProviderUnavailable),
         FaultKind.Stall => Expectation.FallBack(ImageGenerationErrorKind.Timeout),
         FaultKind.ContentPolicy => Expectation.Fail(ImageGenerationErrorKind.ContentPolicy),
         FaultKind.InsufficientCredits => Expectation.Fail(ImageGenerationErrorKind.InsufficientCredits),
-        // ComfyUI cancels in two requests: delete the prompt from the queue, then interrupt it if it runs.
+        // ComfyUI cancels in two requests: delete the prompt from the queue, then (GET /queue shows it running) interrupt it.
         FaultKind.NeverFinishes when Provider.Emulated == "comfyui" => Expectation.FallBack(ImageGenerationErrorKind.Timeout, cancels: 2),
         // Leonardo has no cancel endpoint: the generation is left to finish (it was charged when created).
         FaultKind.NeverFinishes => Expectation.FallBack(ImageGenerationErrorKind.Timeout, cancels: Provider.Has(ProviderTraits.Cancel) ? 1 : 0),

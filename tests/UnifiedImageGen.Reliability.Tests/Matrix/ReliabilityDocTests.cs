@@ -28,8 +28,12 @@ public sealed class ReliabilityDocTests(EmulatorFixture fixture, ITestOutputHelp
           the ledger releases the reservation, so the call costs nothing.
         - **submits**: billable requests (generation, prediction, queue submit) the emulator received. A submit is
           retried only when the provider cannot have started the work (429, 502, 503, 504); after a 500, a reset
-          mid-answer or a timed-out attempt it is not. **+cancel**: the SDK cancelled the job at the provider
-          (ComfyUI: a queue delete and an interrupt). Leonardo has no cancel endpoint.
+          mid-answer or a timed-out attempt it is not. Replicate's create is held open by `Prefer: wait`, so a
+          502/503/504 on it may come after the prediction exists: the SDK does not resend it but finds the prediction in
+          `GET /v1/predictions?created_after=` (same model, identical input) and carries on (**ok · 1**; the emulator
+          answers those faults after creating the prediction). **+cancel**: the SDK cancelled the job at the provider
+          (ComfyUI: a queue delete, and an interrupt naming the prompt because `GET /queue` shows it running).
+          Leonardo has no cancel endpoint.
         - **n/a**: the fault does not exist in that protocol (no URLs to expire, no job to hang, no base64 to break, no
           content policy or credits on a ComfyUI server of your own).
 

@@ -166,6 +166,13 @@ public sealed class FakeProviderServer : HttpMessageHandler
 
                 return Json($$$"""{"jobId":"urn:ff:jobs:abc123","status":"succeeded","result":{"outputs":[{"seed":1842,"image":{"url":"{{{ImageUrl}}}"}}]}}""");
             case "comfyui":
+                if (path.Contains("/object_info/", StringComparison.Ordinal))
+                {
+                    // A server that has every node (server.py get_object_info_node answers {class: description}).
+                    string node = Uri.UnescapeDataString(path[(path.LastIndexOf('/') + 1)..]);
+                    return Json(new System.Text.Json.Nodes.JsonObject { [node] = new System.Text.Json.Nodes.JsonObject { ["input"] = new System.Text.Json.Nodes.JsonObject() } }.ToJsonString());
+                }
+
                 if (path.EndsWith("/queue", StringComparison.Ordinal) && request.Method == HttpMethod.Get)
                 {
                     return Json("""{"queue_running":[],"queue_pending":[]}""");

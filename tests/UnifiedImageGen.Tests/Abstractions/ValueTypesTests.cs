@@ -24,6 +24,17 @@ public class ValueTypesTests
     public void AspectRatio_ParseInvalid_ThrowsFormatException(string text) =>
         Assert.Throws<FormatException>(() => AspectRatio.Parse(text));
 
+    // Provider enums list the cinema ratios as "21:9"/"9:21" (Gemini ImageConfig, FLUX aspect_ratio): a reduced 7:3 is refused.
+    [Fact]
+    public void AspectRatio_SpelledAs_UsesTheProvidersSpelling_ElseLowestTerms()
+    {
+        string[] flux = ["21:9", "16:9", "1:1", "9:21"];
+        Assert.Equal("21:9", new AspectRatio(21, 9).SpelledAs(flux));
+        Assert.Equal("9:21", AspectRatio.Parse("9:21").SpelledAs(flux));
+        Assert.Equal("16:9", AspectRatio.Landscape16x9.SpelledAs(flux));
+        Assert.Equal("4:3", new AspectRatio(8, 6).SpelledAs(flux));
+    }
+
     [Fact]
     public void AspectRatio_ToSize_KeepsShapeAndPixelBudgetInMultiples()
     {

@@ -9,7 +9,10 @@ namespace UnifiedImageGen.Emulator.Providers.BlackForestLabs;
 /// <summary>
 /// The BFL API: <c>POST /v1/{model}</c> (<c>x-key</c>) answers <c>{id, polling_url, cost, input_mp, output_mp}</c>;
 /// <c>GET {polling_url}</c> goes Pending, then Ready with a signed <c>result.sample</c> URL, or
-/// <c>Request Moderated</c>. Errors are FastAPI-style <c>{"detail": ...}</c>; out of credits is 402.
+/// <c>Request Moderated</c>. A submit with <c>webhook_url</c> answers <c>AsyncWebhookResponse {id, status,
+/// webhook_url, cost, ...}</c> without <c>polling_url</c> (bfl-openapi.json); the task is then read with
+/// <c>GET /v1/get_result?id=</c>. No delivery is sent: BFL documents neither its payload nor its signature.
+/// Errors are FastAPI-style <c>{"detail": ...}</c>; out of credits is 402.
 /// </summary>
 public sealed class BlackForestLabsEmulator() : EmulatedProvider("bfl")
 {
@@ -52,6 +55,19 @@ public sealed class BlackForestLabsEmulator() : EmulatedProvider("bfl")
             Refusal = fault == FaultKind.ContentPolicy ? "Derivative Works Filter" : null,
         };
         Jobs[job.Id] = job;
+        if (body["webhook_url"]?.GetValue<string>() is { } webhook)
+        {
+            return EmulatedResponse.Json(200, new JsonObject
+            {
+                ["id"] = job.Id,
+                ["status"] = "Pending",
+                ["webhook_url"] = webhook,
+                ["cost"] = CreditsPerImage,
+                ["input_mp"] = 0,
+                ["output_mp"] = 0.0003,
+            });
+        }
+
         return EmulatedResponse.Json(200, new JsonObject
         {
             ["id"] = job.Id,

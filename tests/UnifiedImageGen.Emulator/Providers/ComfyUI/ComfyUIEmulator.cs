@@ -10,7 +10,10 @@ namespace UnifiedImageGen.Emulator.Providers.ComfyUI;
 /// A self-hosted ComfyUI server: <c>POST /prompt</c> (an API-format workflow ending in a <c>SaveImage</c> node) answers
 /// <c>{prompt_id, number, node_errors}</c>; <c>GET /history/{id}</c> is <c>{}</c> until the prompt finished, then its
 /// outputs and status messages; <c>GET /queue</c> lists running and pending prompts; <c>GET /view</c> serves an output's
-/// bytes; cancelling is <c>POST /queue {"delete": [id]}</c> then <c>POST /interrupt</c>. No <c>/ws</c>: the SDK's
+/// bytes; <c>GET /object_info/{class}</c> describes a node (no combo choices here, so every file name passes the SDK's
+/// preflight). Cancelling is <c>POST /queue {"delete": [id]}</c>, then <c>GET /queue</c>, then
+/// <c>POST /interrupt {"prompt_id": id}</c> only if the prompt is in <c>queue_running</c>; an interrupt without a
+/// prompt_id stops every running prompt, as older servers do with any body. No <c>/ws</c>: the SDK's
 /// progress socket fails to connect and it finishes by polling alone. Errors come from aiohttp (plain text) or a proxy
 /// in front of it; a self-hosted server has no content policy and no credits.
 /// </summary>
@@ -30,6 +33,10 @@ public sealed class ComfyUIEmulator() : EmulatedProvider("comfyui")
         routes.MapPost("/comfyui/queue", Delete);
         routes.MapPost("/comfyui/interrupt", Interrupt);
         routes.MapGet("/comfyui/view", ViewFile);
+
+        // Not billable and never faulted: a node description (server.py get_object_info_node) without combos.
+        routes.MapGet("/comfyui/object_info/{nodeClass}", (string nodeClass) => Results.Text(
+            new JsonObject { [nodeClass] = new JsonObject { ["input"] = new JsonObject { ["required"] = new JsonObject() }, ["name"] = nodeClass } }.ToJsonString(), "application/json"));
     }
 
     private Task Submit(HttpContext context) => ExchangeAsync(context, EmulatedOperation.Submit, fault => SubmitAsync(context, fault));
@@ -127,10 +134,11 @@ public sealed class ComfyUIEmulator() : EmulatedProvider("comfyui")
             : EmulatedResponse.Text(400, "text/plain; charset=utf-8", "400: Bad Request");
     }
 
+    // Current server.py post_interrupt: a prompt_id stops that prompt only if it runs (here: every unfinished one runs).
     private async Task<EmulatedResponse> InterruptAsync(HttpContext context)
     {
         var body = await ReadJsonAsync(context.Request).ConfigureAwait(false);
-        if (body["prompt_id"]?.GetValue<string>() is { } id && Jobs.TryGetValue(id, out var job))
+        if (body["prompt_id"]?.GetValue<string>() is { } id && Jobs.TryGetValue(id, out var job) && job.State == EmulatedJobState.Pending)
         {
             job.Cancel();
         }

@@ -10,7 +10,8 @@ namespace UnifiedImageGen.Emulator.Providers.Replicate;
 
 /// <summary>
 /// Replicate predictions: <c>POST /v1/models/{owner}/{name}/predictions</c> (201, status <c>starting</c>),
-/// <c>GET /v1/predictions/{id}</c>, <c>POST /v1/predictions/{id}/cancel</c>. Outputs are URLs on the emulator (or
+/// <c>GET /v1/predictions/{id}</c>, <c>POST /v1/predictions/{id}/cancel</c>, <c>GET /v1/predictions?created_after=</c>
+/// (most recent first). A gateway error on a create comes after the prediction exists, as behind <c>Prefer: wait</c>. Outputs are URLs on the emulator (or
 /// <c>data:</c> URIs). A refused prompt is a <c>failed</c> prediction with an NSFW error; errors are problem details.
 /// </summary>
 public sealed class ReplicateEmulator() : EmulatedProvider("replicate")
@@ -20,6 +21,7 @@ public sealed class ReplicateEmulator() : EmulatedProvider("replicate")
 
     private static readonly HttpClient Deliveries = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _invalidOutputs = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (JsonObject Input, DateTimeOffset Created)> _created = new(StringComparer.Ordinal);
 
     /// <summary>How the emulator delivers the webhook of a prediction created with one.</summary>
     public WebhookDelivery WebhookDelivery { get; set; }
@@ -28,9 +30,13 @@ public sealed class ReplicateEmulator() : EmulatedProvider("replicate")
     public override string EndpointPath => "replicate/v1/";
 
     /// <inheritdoc/>
+    protected internal override bool GatewayErrorsAfterSubmit => true;
+
+    /// <inheritdoc/>
     protected internal override void Map(IEndpointRouteBuilder routes)
     {
         routes.MapPost("/replicate/v1/models/{owner}/{name}/predictions", (HttpContext context, string owner, string name) => ExchangeAsync(context, EmulatedOperation.Submit, fault => CreateAsync(context, owner + "/" + name, fault)));
+        routes.MapGet("/replicate/v1/predictions", (HttpContext context, string? created_after) => ExchangeAsync(context, EmulatedOperation.Poll, _ => Task.FromResult(List(created_after ?? ""))));
         routes.MapGet("/replicate/v1/predictions/{id}", (HttpContext context, string id) => ExchangeAsync(context, EmulatedOperation.Poll, _ => Task.FromResult(Read(id, advance: true))));
         routes.MapPost("/replicate/v1/predictions/{id}/cancel", (HttpContext context, string id) => ExchangeAsync(context, EmulatedOperation.Cancel, _ =>
         {
@@ -65,6 +71,7 @@ public sealed class ReplicateEmulator() : EmulatedProvider("replicate")
             Refusal = fault == FaultKind.ContentPolicy ? "NSFW content detected. Try running it again, or try a different prompt." : null,
         };
         Jobs[job.Id] = job;
+        _created[job.Id] = ((JsonObject)input.DeepClone(), Host.TimeProvider.GetUtcNow());
         _invalidOutputs[job.Id] = fault == FaultKind.InvalidBase64;
         var created = Prediction(job, 201);
         if (body["webhook"]?.GetValue<string>() is { } webhook && !job.NeverFinishes)
@@ -107,6 +114,16 @@ public sealed class ReplicateEmulator() : EmulatedProvider("replicate")
     }
 
 
+    private EmulatedResponse List(string createdAfter)
+    {
+        var after = DateTimeOffset.TryParse(createdAfter, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed) ? parsed : DateTimeOffset.MinValue;
+        var results = new JsonArray(Jobs.Values
+            .Where(j => _created.TryGetValue(j.Id, out var c) && c.Created >= after)
+            .OrderByDescending(j => _created[j.Id].Created)
+            .Select(j => (JsonNode)PredictionJson(j)).ToArray());
+        return EmulatedResponse.Json(200, new JsonObject { ["next"] = null, ["previous"] = null, ["results"] = results });
+    }
+
     private EmulatedResponse Read(string id, bool advance)
     {
         if (!Jobs.TryGetValue(id, out var job))
@@ -143,7 +160,7 @@ public sealed class ReplicateEmulator() : EmulatedProvider("replicate")
             ["id"] = job.Id,
             ["model"] = job.Model,
             ["version"] = "hidden",
-            ["input"] = new JsonObject { ["prompt"] = "(prompt)" },
+            ["input"] = _created.TryGetValue(job.Id, out var created) ? created.Input.DeepClone() : new JsonObject(),
             ["logs"] = job.Polls == 0 ? "" : "Using seed: 1234\n 50%|█████     | 2/4 [00:00<00:00, 7.1it/s]",
             ["output"] = job.State == EmulatedJobState.Succeeded ? new JsonArray(job.ImageUrls.Select(u => (JsonNode)JsonValue.Create(u)!).ToArray()) : null,
             ["error"] = job.State == EmulatedJobState.Failed ? job.Refusal : null,
@@ -167,6 +184,7 @@ public sealed class ReplicateEmulator() : EmulatedProvider("replicate")
     {
         base.Reset();
         _invalidOutputs.Clear();
+        _created.Clear();
         WebhookDelivery = WebhookDelivery.Normal;
     }
 }
