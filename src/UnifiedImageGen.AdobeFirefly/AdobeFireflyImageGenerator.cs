@@ -14,17 +14,32 @@ namespace UnifiedImageGen.AdobeFirefly;
 /// <summary>
 /// Adobe Firefly Services, Firefly API v3: a bearer token from Adobe IMS (<see cref="AdobeImsTokenProvider"/>) and the
 /// client id as <c>x-api-key</c>; the model through <c>x-model-version</c>; <c>POST /v3/images/generate-async</c>, then
-/// the returned <c>statusUrl</c> (the job id) is polled and the returned <c>cancelUrl</c> used to cancel. Input images
-/// are uploaded (<c>POST /v2/storage/image</c>) and sent as a style or structure reference. Outputs are downloaded at once.
+/// the returned <c>statusUrl</c> (the job id) is polled and the returned <c>cancelUrl</c> used to cancel. Inpaint is
+/// <c>fill-async</c>, Outpaint <c>expand-async</c>. Input images and masks not on a host Firefly fetches from are
+/// uploaded (<c>POST /v2/storage/image</c>) and referenced by <c>uploadId</c>. Outputs are downloaded at once.
 /// </summary>
 public sealed class AdobeFireflyImageGenerator : JobImageGeneratorBase, IDisposable
 {
     /// <summary>The provider name, <c>"firefly"</c>.</summary>
     public const string ProviderName = "firefly";
 
-    private static readonly string[] Reserved = ["prompt", "numVariations"];
+    // image_generation_async_v3.json: prompt and negativePrompt maxLength; upload_image.json: 15 MB, jpeg/png/webp.
+    private const int MaxPromptChars = 1024;
+    private const long MaxUploadBytes = 15L * 1024 * 1024;
+
+    private static readonly string[] Reserved = ["prompt", "numVariations", "customModelId", "image", "mask"];
     private static readonly string[] Versions = ["image4_standard", "image4_ultra", "image3", "image4_custom", "image3_custom"];
-    private static readonly ImageSize[] Sizes = [new(2048, 2048), new(2304, 1792), new(1792, 2304), new(2688, 1536), new(1344, 768), new(1024, 1024), new(1152, 896), new(896, 1152)];
+    private static readonly string[] UploadTypes = ["image/jpeg", "image/png", "image/webp"];
+
+    // PublicBinaryInputV3.url: the only hosts Firefly fetches input URLs from (pre-signed URLs).
+    private static readonly string[] FetchableHosts = ["amazonaws.com", "windows.net", "dropboxusercontent.com", "storage.googleapis.com"];
+
+    // image_generation_async_v3.json, GenerateImagesRequestV3.size: image4 takes these five, image3 these ten.
+    private static readonly ImageSize[] Image4Sizes = [new(2048, 2048), new(2304, 1792), new(1792, 2304), new(2688, 1536), new(1440, 2560)];
+    private static readonly ImageSize[] Image3Sizes = [new(2048, 2048), new(1024, 1024), new(2304, 1792), new(1792, 2304), new(2688, 1536), new(2688, 1512), new(1344, 768), new(1344, 756), new(1152, 896), new(896, 1152)];
+
+    // FillImageRequestV3.size (expand: any size up to 3999x3999, ExpandImageRequestV3.size).
+    private static readonly ImageSize[] FillSizes = [new(2048, 2048), new(1024, 1024), new(2304, 1792), new(1792, 2304), new(2688, 1536), new(1344, 768), new(1152, 896), new(896, 1152)];
 
     private readonly AdobeFireflyImageGeneratorOptions _options;
     private readonly ProviderTransport _transport;
@@ -100,30 +115,48 @@ public sealed class AdobeFireflyImageGenerator : JobImageGeneratorBase, IDisposa
     {
         ImageRequestValidator.ValidateArguments(request);
         string model = request.Model ?? Metadata.DefaultModel;
-        var validation = ImageRequestValidator.Validate(request with { Model = model }, Metadata.GetModel(model), _options.UnsupportedSettingBehavior, ProviderName);
+        var validation = ImageRequestValidator.Validate(request with { Model = model }, Describe(model, request.Operation), _options.UnsupportedSettingBehavior, ProviderName);
         var applied = validation.Request;
         var (typed, json) = ProviderOptionsReader.Read<AdobeFireflyRequestOptions>(request, ProviderName);
         typed ??= new AdobeFireflyRequestOptions();
+        CheckBeforeCall(applied, model, typed);
 
-        var body = new JsonObject { ["prompt"] = applied.Prompt, ["numVariations"] = applied.Count };
-        if (applied.Size is { } size)
+        // Expand and fill take no x-model-version (generative_expand_async_v3.json, generative_fill_async_v3.json).
+        var (path, header, body) = applied.Operation switch
         {
-            body["size"] = new JsonObject { ["width"] = size.Width, ["height"] = size.Height };
+            ImageOperation.Inpaint => ("v3/images/fill-async", (string?)null, await FillBodyAsync(applied, typed, cancellationToken).ConfigureAwait(false)),
+            ImageOperation.Outpaint => ("v3/images/expand-async", null, await ExpandBodyAsync(applied, typed, cancellationToken).ConfigureAwait(false)),
+            _ => ("v3/images/generate-async", model, await GenerateBodyAsync(applied, model, typed, cancellationToken).ConfigureAwait(false)),
+        };
+        ProviderOptionsReader.Merge(body, typed.Fields, ProviderName, Reserved);
+        ProviderOptionsReader.Merge(body, json, ProviderName, Reserved);
+
+        using var message = await RequestAsync(HttpMethod.Post, new Uri(Base(), path), header, cancellationToken).ConfigureAwait(false);
+        message.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, FireflyJsonContext.Default.JsonObject));
+        message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        var started = await _transport.SendJsonAsync(message, FireflyJsonContext.Default.FireflyStarted, model, cancellationToken).ConfigureAwait(false);
+        string jobId = started.StatusUrl ?? throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, "Firefly accepted the request without a statusUrl.") { Provider = ProviderName, Model = model };
+        FireflyUrl(jobId);
+        if (started.CancelUrl is { } cancel)
+        {
+            FireflyUrl(cancel);
+            _cancelUrls[jobId] = cancel;
+        }
+
+        return new StartedJob(new ImageJob { Provider = ProviderName, Id = jobId, Status = ImageJobStatus.Queued, Model = model }, validation.Warnings);
+    }
+
+    private async Task<JsonObject> GenerateBodyAsync(ImageGenerationRequest applied, string model, AdobeFireflyRequestOptions typed, CancellationToken cancellationToken)
+    {
+        var body = Common(applied);
+        if (typed.CustomModelId is { } custom)
+        {
+            body["customModelId"] = custom;
         }
 
         if (typed.ContentClass is { } contentClass)
         {
             body["contentClass"] = contentClass;
-        }
-
-        if (applied.NegativePrompt is { } negative)
-        {
-            body["negativePrompt"] = negative;
-        }
-
-        if (applied.Seed is { } seed)
-        {
-            body["seeds"] = new JsonArray([.. Enumerable.Range(0, applied.Count).Select(i => (JsonNode)(unchecked(seed + i) & long.MaxValue))]);
         }
 
         if (typed.VisualIntensity is { } intensity)
@@ -136,11 +169,16 @@ public sealed class AdobeFireflyImageGenerator : JobImageGeneratorBase, IDisposa
             body["promptBiasingLocaleCode"] = locale;
         }
 
+        if (typed.UpsamplerType is { } upsampler && model == "image4_custom")
+        {
+            body["upsamplerType"] = upsampler;
+        }
+
         var presets = typed.StylePresets ?? (applied.Style is { } style ? [style] : null);
         JsonObject? styleNode = presets is null ? null : new JsonObject { ["presets"] = new JsonArray([.. presets.Select(p => (JsonNode)p)]) };
         if (applied.InputImages.Count > 0)
         {
-            var reference = new JsonObject { ["source"] = await SourceAsync(applied.InputImages[0], cancellationToken).ConfigureAwait(false) };
+            var reference = new JsonObject { ["source"] = await SourceAsync(applied.InputImages[0], "request.InputImages[0]", cancellationToken).ConfigureAwait(false) };
             if (typed.InputImageIsStructure)
             {
                 body["structure"] = new JsonObject { ["imageReference"] = reference, ["strength"] = (int)Math.Round((1 - (applied.Strength ?? 0.5)) * 100) };
@@ -161,22 +199,146 @@ public sealed class AdobeFireflyImageGenerator : JobImageGeneratorBase, IDisposa
             body["style"] = styleNode;
         }
 
-        ProviderOptionsReader.Merge(body, typed.Fields, ProviderName, Reserved);
-        ProviderOptionsReader.Merge(body, json, ProviderName, Reserved);
+        return body;
+    }
 
-        using var message = await RequestAsync(HttpMethod.Post, new Uri(Base(), "v3/images/generate-async"), model, cancellationToken).ConfigureAwait(false);
-        message.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, FireflyJsonContext.Default.JsonObject));
-        message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        var started = await _transport.SendJsonAsync(message, FireflyJsonContext.Default.FireflyStarted, model, cancellationToken).ConfigureAwait(false);
-        string jobId = started.StatusUrl ?? throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, "Firefly accepted the request without a statusUrl.") { Provider = ProviderName, Model = model };
-        FireflyUrl(jobId);
-        if (started.CancelUrl is { } cancel)
+    // FillImageRequestV3: image.source, mask.source (+ invert), prompt, negativePrompt, locale, seeds, size.
+    private async Task<JsonObject> FillBodyAsync(ImageGenerationRequest applied, AdobeFireflyRequestOptions typed, CancellationToken cancellationToken)
+    {
+        var body = Common(applied);
+        body["image"] = new JsonObject { ["source"] = await SourceAsync(applied.InputImages[0], "request.InputImages[0]", cancellationToken).ConfigureAwait(false) };
+        body["mask"] = await MaskAsync(applied.Mask!, typed, cancellationToken).ConfigureAwait(false);
+        if (typed.LocaleCode is { } locale)
         {
-            FireflyUrl(cancel);
-            _cancelUrls[jobId] = cancel;
+            body["promptBiasingLocaleCode"] = locale;
         }
 
-        return new StartedJob(new ImageJob { Provider = ProviderName, Id = jobId, Status = ImageJobStatus.Queued, Model = model }, validation.Warnings);
+        return body;
+    }
+
+    // ExpandImageRequestV3: image.source, optional mask or placement (not both), prompt, seeds, size.
+    private async Task<JsonObject> ExpandBodyAsync(ImageGenerationRequest applied, AdobeFireflyRequestOptions typed, CancellationToken cancellationToken)
+    {
+        var body = Common(applied);
+        body.Remove("negativePrompt");
+        body["image"] = new JsonObject { ["source"] = await SourceAsync(applied.InputImages[0], "request.InputImages[0]", cancellationToken).ConfigureAwait(false) };
+        if (applied.Mask is { } mask)
+        {
+            body["mask"] = await MaskAsync(mask, typed, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (typed.Placement is { } placement)
+        {
+            var node = new JsonObject();
+            if (placement.Horizontal is not null || placement.Vertical is not null)
+            {
+                node["alignment"] = new JsonObject { ["horizontal"] = placement.Horizontal ?? "center", ["vertical"] = placement.Vertical ?? "center" };
+            }
+
+            if (placement.Inset is { } inset)
+            {
+                node["inset"] = new JsonObject { ["left"] = inset.Left, ["top"] = inset.Top, ["right"] = inset.Right, ["bottom"] = inset.Bottom };
+            }
+
+            body["placement"] = node;
+        }
+
+        return body;
+    }
+
+    private static JsonObject Common(ImageGenerationRequest applied)
+    {
+        var body = new JsonObject { ["numVariations"] = applied.Count };
+        if (applied.Prompt is { Length: > 0 } prompt)
+        {
+            body["prompt"] = prompt;
+        }
+
+        if (applied.Size is { } size)
+        {
+            body["size"] = new JsonObject { ["width"] = size.Width, ["height"] = size.Height };
+        }
+
+        if (applied.NegativePrompt is { } negative)
+        {
+            body["negativePrompt"] = negative;
+        }
+
+        if (applied.Seed is { } seed)
+        {
+            body["seeds"] = new JsonArray([.. Enumerable.Range(0, applied.Count).Select(i => (JsonNode)(unchecked(seed + i) & int.MaxValue))]);
+        }
+
+        return body;
+    }
+
+    private async Task<JsonObject> MaskAsync(ImageInput mask, AdobeFireflyRequestOptions typed, CancellationToken cancellationToken)
+    {
+        var node = new JsonObject { ["source"] = await SourceAsync(mask, "request.Mask", cancellationToken).ConfigureAwait(false) };
+        if (typed.InvertMask)
+        {
+            node["invert"] = true;
+        }
+
+        return node;
+    }
+
+    // Everything the caller can fix is refused here, before the IMS token or any upload is asked for.
+    private static void CheckBeforeCall(ImageGenerationRequest applied, string model, AdobeFireflyRequestOptions typed)
+    {
+        if (applied.NegativePrompt is { Length: > MaxPromptChars } negative)
+        {
+            throw new ArgumentException($"request.NegativePrompt is {negative.Length:N0} characters; Firefly takes at most {MaxPromptChars}.", "request");
+        }
+
+        bool customModel = model.EndsWith("_custom", StringComparison.Ordinal);
+        if (applied.Operation is ImageOperation.Generate or ImageOperation.ImageToImage && customModel != typed.CustomModelId is not null)
+        {
+            throw new ArgumentException(customModel
+                ? $"Model '{model}' needs AdobeFireflyRequestOptions.CustomModelId (the custom model's id, sent as customModelId)."
+                : $"AdobeFireflyRequestOptions.CustomModelId is only for the custom models (image3_custom, image4_custom), not '{model}'.", "request");
+        }
+
+        if (applied.Operation is ImageOperation.Inpaint or ImageOperation.Outpaint)
+        {
+            if (applied.InputImages.Count == 0)
+            {
+                throw new ArgumentException($"ImageOperation.{applied.Operation} needs the image in request.InputImages[0].", "request");
+            }
+
+            if (applied.Operation == ImageOperation.Inpaint && applied.Mask is null)
+            {
+                throw new ArgumentException("ImageOperation.Inpaint (Firefly fill) needs request.Mask: white where to repaint, black where to keep.", "request");
+            }
+
+            if (applied.Operation == ImageOperation.Outpaint && applied.Mask is not null && typed.Placement is not null)
+            {
+                throw new ArgumentException("Firefly expand takes a mask or a placement, not both: drop request.Mask or AdobeFireflyRequestOptions.Placement.", "request");
+            }
+        }
+
+        ImageInput?[] uploads = [applied.InputImages.Count > 0 ? applied.InputImages[0] : null, applied.Mask];
+        for (int i = 0; i < uploads.Length; i++)
+        {
+            if (uploads[i] is { IsUri: false } input)
+            {
+                CheckUpload(input.Data.Length, input.MediaType, i == 0 ? "request.InputImages[0]" : "request.Mask");
+            }
+        }
+    }
+
+    // upload_image.json: the storage API takes image/jpeg, image/png or image/webp up to 15 MB.
+    private static void CheckUpload(long length, string mediaType, string name)
+    {
+        if (!UploadTypes.Contains(mediaType, StringComparer.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"{name} is {mediaType}; Firefly's storage takes {string.Join(", ", UploadTypes)}.", "request");
+        }
+
+        if (length > MaxUploadBytes)
+        {
+            throw new ArgumentException($"{name} is {length:N0} bytes; Firefly's storage takes at most 15 MB ({MaxUploadBytes:N0} bytes).", "request");
+        }
     }
 
     /// <inheritdoc/>
@@ -219,7 +381,8 @@ public sealed class AdobeFireflyImageGenerator : JobImageGeneratorBase, IDisposa
             var other => throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, $"Firefly answered with the unknown status '{other}'.") { Provider = ProviderName, ProviderRequestId = jobId },
         };
         string? reason = status.ErrorCode is null && status.Message is null ? null : $"{status.ErrorCode} {status.Message}".Trim();
-        bool refused = reason is not null && (reason.Contains("content", StringComparison.OrdinalIgnoreCase) || reason.Contains("policy", StringComparison.OrdinalIgnoreCase) || reason.Contains("moderation", StringComparison.OrdinalIgnoreCase));
+        // A job refused by the safety checks fails with one of the unsafe codes; older answers only said so in words.
+        bool refused = AdobeFireflyErrorMapper.IsRefusal(status.ErrorCode) || (reason is not null && (reason.Contains("content", StringComparison.OrdinalIgnoreCase) || reason.Contains("policy", StringComparison.OrdinalIgnoreCase) || reason.Contains("moderation", StringComparison.OrdinalIgnoreCase)));
         return new ImageJob
         {
             Provider = ProviderName,
@@ -234,29 +397,59 @@ public sealed class AdobeFireflyImageGenerator : JobImageGeneratorBase, IDisposa
         };
     }
 
-    private static ImageModelDescriptor Describe(string version) => new(version, ImageCapabilities.TextToImage | ImageCapabilities.ImageToImage | ImageCapabilities.NegativePrompt | ImageCapabilities.Seed | ImageCapabilities.ServerCancellation | ImageCapabilities.Progress)
+    private static ImageModelDescriptor Describe(string version) => new(version, ImageCapabilities.TextToImage | ImageCapabilities.ImageToImage | ImageCapabilities.Inpainting | ImageCapabilities.Outpainting | ImageCapabilities.NegativePrompt | ImageCapabilities.Seed | ImageCapabilities.ServerCancellation | ImageCapabilities.Progress)
     {
         MaxImagesPerCall = 4,
-        SupportedSizes = Sizes,
+        SupportedSizes = version.StartsWith("image4", StringComparison.Ordinal) ? Image4Sizes : Image3Sizes,
         SupportedFormats = [ImageFormat.Jpeg, ImageFormat.Png],
+        MaxPromptLength = MaxPromptChars,
         MaxInputImages = 1,
     };
 
-    // Firefly references images by URL or by the id of an upload to its storage.
-    private async Task<JsonObject> SourceAsync(ImageInput image, CancellationToken cancellationToken)
+    // Fill and expand have their own sizes, whatever the model.
+    private ImageModelDescriptor Describe(string model, ImageOperation operation) => operation switch
     {
+        ImageOperation.Inpaint => Metadata.GetModel(model) with { SupportedSizes = FillSizes },
+        ImageOperation.Outpaint => Metadata.GetModel(model) with { SupportedSizes = [], SizeConstraint = new ImageSizeConstraint(1, 3999) },
+        _ => Metadata.GetModel(model),
+    };
+
+    // PublicBinaryInputV3: a url only on the hosts Firefly fetches from, otherwise the id of an upload to its storage.
+    // Other URLs go through the guarded downloader (private addresses refused) and are uploaded.
+    private async Task<JsonObject> SourceAsync(ImageInput image, string name, CancellationToken cancellationToken)
+    {
+        ReadOnlyMemory<byte> data = image.Data;
+        string mediaType = image.MediaType;
         if (image.Uri is { } url)
         {
-            return new JsonObject { ["url"] = url.AbsoluteUri };
+            if (IsFireflyFetchable(url))
+            {
+                return new JsonObject { ["url"] = url.AbsoluteUri };
+            }
+
+            var downloaded = await _transport.Downloader.DownloadAsync(url, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                CheckUpload(downloaded.Data.Length, downloaded.MediaType, name + " (downloaded from " + url.Host + ")");
+            }
+            catch (ArgumentException ex)
+            {
+                throw new ImageGenerationException(ImageGenerationErrorKind.InvalidRequest, ex.Message.Split(" (Parameter", 2)[0]) { Provider = ProviderName };
+            }
+
+            (data, mediaType) = (downloaded.Data, downloaded.MediaType);
         }
 
         using var message = await RequestAsync(HttpMethod.Post, new Uri(Base(), "v2/storage/image"), null, cancellationToken).ConfigureAwait(false);
-        message.Content = new ReadOnlyMemoryContent(image.Data);
-        message.Content.Headers.ContentType = new MediaTypeHeaderValue(image.MediaType);
+        message.Content = new ReadOnlyMemoryContent(data);
+        message.Content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
         var uploaded = await _transport.SendJsonAsync(message, FireflyJsonContext.Default.FireflyUpload, null, cancellationToken).ConfigureAwait(false);
         string id = uploaded.Images?.FirstOrDefault()?.Id ?? throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, "Firefly's upload answered without an image id.") { Provider = ProviderName };
         return new JsonObject { ["uploadId"] = id };
     }
+
+    internal static bool IsFireflyFetchable(Uri url) =>
+        url.Scheme == Uri.UriSchemeHttps && FetchableHosts.Any(host => url.Host.Equals(host, StringComparison.OrdinalIgnoreCase) || url.Host.EndsWith("." + host, StringComparison.OrdinalIgnoreCase));
 
     private Uri Base() => ImageGenerationHttp.WithTrailingSlash(_options.Endpoint);
 

@@ -77,7 +77,7 @@ public class ProviderErrorMapper
         ProviderError error;
         try
         {
-            error = ParseError(statusCode, body) ?? new ProviderError();
+            error = ParseError(statusCode, body, headers) ?? new ProviderError();
         }
         catch (JsonException)
         {
@@ -121,6 +121,13 @@ public class ProviderErrorMapper
             IsTransient = ImageGenerationException.IsTransientKind(kind),
         };
     }
+
+    /// <summary>Parses the provider's error from body and headers (some providers put the reason in a header); by default the body only.</summary>
+    /// <param name="statusCode">The HTTP status.</param>
+    /// <param name="body">The body bytes (possibly not JSON).</param>
+    /// <param name="headers">The response headers, if any.</param>
+    /// <exception cref="JsonException">The body is malformed JSON (caught by the caller).</exception>
+    protected virtual ProviderError? ParseError(int statusCode, ReadOnlySpan<byte> body, HttpResponseHeaders? headers) => ParseError(statusCode, body);
 
     /// <summary>Parses the provider's error body. Override for provider-specific shapes; return null when the body says nothing.</summary>
     /// <param name="statusCode">The HTTP status.</param>

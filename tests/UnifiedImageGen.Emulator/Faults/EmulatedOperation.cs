@@ -20,4 +20,7 @@ public enum EmulatedOperation
 
     /// <summary>An access-token request to the provider's identity service (Adobe IMS); neither billable nor a job read.</summary>
     Token,
+
+    /// <summary>An input image upload to the provider's storage (Firefly's <c>/v2/storage/image</c>); not billable.</summary>
+    Upload,
 }

@@ -11,7 +11,10 @@ namespace UnifiedImageGen.Emulator.Providers.AdobeFirefly;
 /// <c>{access_token, token_type, expires_in}</c>; <c>POST /v3/images/generate-async</c> (bearer token and
 /// <c>x-api-key</c>) answers 202 <c>{jobId, statusUrl, cancelUrl}</c>; <c>GET {statusUrl}</c> goes pending, running,
 /// then succeeded with pre-signed <c>result.outputs[].image.url</c>, or failed with <c>error_code</c>/<c>message</c>
-/// (a moderated prompt); <c>PUT {cancelUrl}</c> cancels. Errors are <c>{"error_code", "message"}</c>.
+/// (a moderated prompt: <c>prompt_unsafe</c>); <c>PUT {cancelUrl}</c> cancels. <c>fill-async</c> and <c>expand-async</c>
+/// answer like generate. <c>POST /v2/storage/image</c> takes a raw jpeg/png/webp body (at most 15 MB) and answers
+/// <c>{images:[{id}]}</c>. Errors are <c>{"error_code", "message"}</c>; out of credits is 403 with
+/// <c>x-access-error: quota_exhausted</c>.
 /// </summary>
 public sealed class AdobeFireflyEmulator() : EmulatedProvider("firefly")
 {
@@ -23,6 +26,9 @@ public sealed class AdobeFireflyEmulator() : EmulatedProvider("firefly")
     {
         routes.MapPost("/firefly/ims/token/v3", Token);
         routes.MapPost("/firefly/v3/images/generate-async", Submit);
+        routes.MapPost("/firefly/v3/images/fill-async", Submit);
+        routes.MapPost("/firefly/v3/images/expand-async", Submit);
+        routes.MapPost("/firefly/v2/storage/image", Upload);
         routes.MapGet("/firefly/v3/status/{id}", (HttpContext context, string id) => ExchangeAsync(context, EmulatedOperation.Poll, _ => Task.FromResult(Status(context, id, advance: true))));
         routes.MapPut("/firefly/v3/cancel/{id}", (HttpContext context, string id) => ExchangeAsync(context, EmulatedOperation.Cancel, _ =>
         {
@@ -42,6 +48,8 @@ public sealed class AdobeFireflyEmulator() : EmulatedProvider("firefly")
     }
 
     private Task Token(HttpContext context) => ExchangeAsync(context, EmulatedOperation.Token, _ => TokenAsync(context));
+
+    private Task Upload(HttpContext context) => ExchangeAsync(context, EmulatedOperation.Upload, _ => UploadAsync(context));
 
     private Task Submit(HttpContext context) => ExchangeAsync(context, EmulatedOperation.Submit, fault => SubmitAsync(context, fault));
 
@@ -74,15 +82,15 @@ public sealed class AdobeFireflyEmulator() : EmulatedProvider("firefly")
         }
 
         var body = await ReadJsonAsync(context.Request).ConfigureAwait(false);
-        if (body["prompt"] is null)
+        if (body["prompt"] is null && body["image"] is null)
         {
             return EmulatedResponse.Json(400, """{"error_code":"validation_error","message":"request body is invalid: prompt is required"}""");
         }
 
         if (fault == FaultKind.InsufficientCredits)
         {
-            // Not documented; an exhausted generative-credit entitlement is assumed to answer 403 with this code.
-            return EmulatedResponse.Json(403, """{"error_code":"insufficient_credits","message":"Your organization has used all of its generative credits."}""");
+            // image_generation_async_v3.json: 403 access_error with the reason in the x-access-error header.
+            return EmulatedResponse.Json(403, """{"error_code":"access_error","message":"Forbidden"}""").WithHeader("x-access-error", "quota_exhausted");
         }
 
         var job = new EmulatedJob("urn:ff:jobs:" + NewId("ff"), context.Request.Headers["x-model-version"].ToString() is { Length: > 0 } model ? model : "image3", body["numVariations"]?.GetValue<int>() ?? 1)
@@ -97,6 +105,28 @@ public sealed class AdobeFireflyEmulator() : EmulatedProvider("firefly")
             ["statusUrl"] = Url("firefly/v3/status/" + Key(job.Id)),
             ["cancelUrl"] = Url("firefly/v3/cancel/" + Key(job.Id)),
         });
+    }
+
+    private static async Task<EmulatedResponse> UploadAsync(HttpContext context)
+    {
+        if (!Authorized(context))
+        {
+            return Unauthorized();
+        }
+
+        if (context.Request.ContentType is not ("image/jpeg" or "image/png" or "image/webp"))
+        {
+            return EmulatedResponse.Json(415, """{"error_code":"invalid_content_type","message":"Unsupported Media Type"}""");
+        }
+
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+        if (buffer.Length is 0 or > 15L * 1024 * 1024)
+        {
+            return EmulatedResponse.Json(400, """{"error_code":"bad_request","message":"Bad Request"}""");
+        }
+
+        return EmulatedResponse.Json(200, new JsonObject { ["images"] = new JsonArray(new JsonObject { ["id"] = Guid.NewGuid().ToString() }) });
     }
 
     // The job id's last segment names it in URLs.
@@ -145,7 +175,7 @@ public sealed class AdobeFireflyEmulator() : EmulatedProvider("firefly")
                 };
                 break;
             case EmulatedJobState.Failed:
-                status["error_code"] = "input_validation_error";
+                status["error_code"] = "prompt_unsafe";
                 status["message"] = job.Refusal;
                 break;
         }
