@@ -57,6 +57,12 @@ public sealed record ProviderUnderTest(string Label, string Emulated, string Reg
     /// </summary>
     public decimal? UsdPerImage { get; init; }
 
+    /// <summary>
+    /// An input image the matrix request carries (as image-to-image), for a row that exercises a provider's upload path
+    /// (Firefly stores inputs with <c>POST /v2/storage/image</c> before it generates).
+    /// </summary>
+    public ImageInput? Input { get; init; }
+
     public bool Has(ProviderTraits trait) => (Traits & trait) == trait;
 
     public override string ToString() => Label;
@@ -73,7 +79,14 @@ public sealed record ProviderUnderTest(string Label, string Emulated, string Reg
         new("BFL", "bfl", "bfl", BlackForestLabsModels.FluxPro11, ProviderTraits.Job | ProviderTraits.UrlImages),
         new("Ideogram", "ideogram", "ideogram", IdeogramModels.V3, ProviderTraits.UrlImages),
         new("Leonardo", "leonardo", "leonardo", LeonardoImageGenerator.DefaultModelName, ProviderTraits.Job | ProviderTraits.UrlImages),
+        // v2 (POST /api/rest/v2/generations) serves the newer models; the generation is polled as on v1.
+        new("Leonardo (v2)", "leonardo", "leonardo-v2", LeonardoModels.GptImage15, ProviderTraits.Job | ProviderTraits.UrlImages),
         new("Firefly", "firefly", "firefly", "image4_standard", ProviderTraits.Job | ProviderTraits.UrlImages | ProviderTraits.Cancel) { UsdPerImage = 0.04m },
+        new("Firefly (upload)", "firefly", "firefly-upload", "image4_standard", ProviderTraits.Job | ProviderTraits.UrlImages | ProviderTraits.Cancel)
+        {
+            UsdPerImage = 0.04m,
+            Input = ImageInput.FromBytes(new UnifiedImageGen.Emulator.Images.ImageStore().Render(), "image/png"),
+        },
         new("ComfyUI", "comfyui", "comfyui", ComfyUIWorkflows.FluxDev, ProviderTraits.Job | ProviderTraits.Cancel | ProviderTraits.SelfHosted),
     ];
 

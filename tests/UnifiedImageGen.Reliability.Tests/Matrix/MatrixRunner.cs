@@ -19,6 +19,10 @@ internal static class MatrixRunner
     // the cancel request is still on its way to the emulator.
     private static readonly TimeSpan CancelTimeout = TimeSpan.FromSeconds(15);
 
+    private static ImageGenerationRequest Request(ProviderUnderTest provider) => provider.Input is { } input
+        ? new ImageGenerationRequest("a lighthouse at dusk") { Operation = ImageOperation.ImageToImage, InputImages = [input] }
+        : new ImageGenerationRequest("a lighthouse at dusk");
+
     public static async Task<CellResult> RunAsync(ProviderEmulator emulator, MatrixCell cell)
     {
         // A request the previous cell stalled ends when the server notices the abort, which can lag on a busy
@@ -55,7 +59,7 @@ internal static class MatrixRunner
         ImageGenerationException? error = null;
         try
         {
-            result = await time.RunAsync(generator.GenerateAsync(new ImageGenerationRequest("a lighthouse at dusk")), () => counter.Count, () => emulator.Traffic.Stalled);
+            result = await time.RunAsync(generator.GenerateAsync(Request(cell.Provider)), () => counter.Count, () => emulator.Traffic.Stalled);
         }
         catch (ImageGenerationException ex)
         {
