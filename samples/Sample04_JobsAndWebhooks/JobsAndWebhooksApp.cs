@@ -36,7 +36,7 @@ internal static class JobsAndWebhooksApp
 
         var sources = app.Services.GetRequiredService<JobSources>();
         output.WriteLine(sources.Default == LocalJobSimulator.Name
-            ? "Jobs: LOCAL SIMULATOR (offline: placeholder images, webhooks signed with the sample's test secret). Set REPLICATE_API_TOKEN + REPLICATE_WEBHOOK_SECRET or FAL_KEY, and PUBLIC_BASE_URL, for real providers."
+            ? "Jobs: LOCAL SIMULATOR (offline: placeholder images, webhooks signed with the sample's test secret). Set REPLICATE_API_TOKEN + REPLICATE_WEBHOOK_SECRET or FAL_KEY + FAL_USER_ID, and PUBLIC_BASE_URL, for real providers."
             : $"Jobs: {string.Join(", ", sources.Names)}; webhooks to {sources.PublicBaseUrl}");
 
         if (selfTest)
@@ -64,6 +64,7 @@ internal static class JobsAndWebhooksApp
         string? replicateToken = offline ? null : config["REPLICATE_API_TOKEN"];
         string? replicateSecret = offline ? null : config["REPLICATE_WEBHOOK_SECRET"]; // GET https://api.replicate.com/v1/webhooks/default/secret
         string? falKey = offline ? null : config["FAL_KEY"];
+        string? falUserId = offline ? null : config["FAL_USER_ID"]; // fal signs every account's deliveries with one key set: accept only yours
         Uri? publicBase = offline || config["PUBLIC_BASE_URL"] is not { Length: > 0 } url ? null : new Uri(url.TrimEnd('/') + "/");
 
         var images = builder.Services.AddImageGeneration(config.GetSection("ImageGeneration"));
@@ -80,7 +81,7 @@ internal static class JobsAndWebhooksApp
             names.Add(ReplicateImageGenerator.ProviderName);
         }
 
-        if (publicBase is not null && !string.IsNullOrWhiteSpace(falKey))
+        if (publicBase is not null && !string.IsNullOrWhiteSpace(falKey) && !string.IsNullOrWhiteSpace(falUserId))
         {
             images.AddFal(o =>
             {
@@ -103,9 +104,9 @@ internal static class JobsAndWebhooksApp
         builder.Services.AddSingleton(sp => new WebhookVerifiers(
             signingSecret is null ? null : new ReplicateWebhookVerifier(signingSecret),
             names.Contains(FalImageGenerator.ProviderName)
-                ? new FalWebhookVerifier(new FalJwksKeys(sp.GetRequiredService<IHttpClientFactory>().CreateClient("fal-jwks"))) // fal's published keys, cached a day
+                ? new FalWebhookVerifier(new FalJwksKeys(sp.GetRequiredService<IHttpClientFactory>().CreateClient("fal-jwks")), falUserId!) // fal's published keys, cached a day
                 : simulated
-                    ? new FalWebhookVerifier(new StaticFalWebhookKeys(Convert.FromHexString("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"))) // RFC 8032 test key: offline, nothing verifies
+                    ? new FalWebhookVerifier(new StaticFalWebhookKeys(Convert.FromHexString("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a")), "offline-sample-user") // RFC 8032 test key: offline, nothing verifies
                     : null));
         builder.Services.AddSingleton<JobStore>();
         builder.Services.AddSingleton<WebhookReceiver>();
@@ -201,7 +202,7 @@ internal static class JobsAndWebhooksApp
                 logger.LogWarning("Rejected a fal webhook: {Reason}", ex.Message);
                 return Results.Unauthorized();
             }
-            catch (HttpRequestException)
+            catch (ImageGenerationException ex) when (ex.IsTransient)
             {
                 return Results.StatusCode(StatusCodes.Status503ServiceUnavailable); // fal's keys could not be fetched: let fal retry
             }

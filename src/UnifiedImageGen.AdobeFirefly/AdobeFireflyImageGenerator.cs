@@ -71,7 +71,7 @@ public sealed class AdobeFireflyImageGenerator : JobImageGeneratorBase, IDisposa
         _options = options;
         (downloader, _owned) = ImageGenerationHttp.Downloads(httpClient, options, ProviderName, downloader, owned);
         _transport = new ProviderTransport(httpClient, new AdobeFireflyErrorMapper(new SecretRedactor(options.ApiKey, options.ClientSecret), TimeProvider), downloader, TimeProvider);
-        _tokens = new AdobeImsTokenProvider(httpClient, options, TimeProvider);
+        _tokens = new AdobeImsTokenProvider(httpClient, options, TimeProvider, _transport.ErrorMapper.Redactor);
         var models = Versions.Select(Describe).ToArray();
         Metadata = new ImageGeneratorMetadata(ProviderName, options.Endpoint, options.DefaultModel ?? "image4_standard", models, Describe);
     }

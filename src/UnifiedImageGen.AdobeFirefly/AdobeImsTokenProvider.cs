@@ -16,6 +16,7 @@ public sealed class AdobeImsTokenProvider
     private readonly HttpClient _httpClient;
     private readonly AdobeFireflyImageGeneratorOptions _options;
     private readonly TimeProvider _timeProvider;
+    private readonly SecretRedactor _redactor;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private (string Token, DateTimeOffset RenewAt)? _current;
 
@@ -24,12 +25,19 @@ public sealed class AdobeImsTokenProvider
     /// <param name="options">The client id (<see cref="ImageGeneratorOptionsBase.ApiKey"/>), secret, scopes and IMS endpoint.</param>
     /// <param name="timeProvider">The clock for expiry.</param>
     public AdobeImsTokenProvider(HttpClient httpClient, AdobeFireflyImageGeneratorOptions options, TimeProvider? timeProvider = null)
+        : this(httpClient, options, timeProvider, null)
+    {
+    }
+
+    // redactor: the generator's, which learns every token issued so that an echo of it in a Firefly error is redacted.
+    internal AdobeImsTokenProvider(HttpClient httpClient, AdobeFireflyImageGeneratorOptions options, TimeProvider? timeProvider, SecretRedactor? redactor)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(options);
         _httpClient = httpClient;
         _options = options;
         _timeProvider = timeProvider ?? TimeProvider.System;
+        _redactor = redactor ?? new SecretRedactor(options.ApiKey, options.ClientSecret);
     }
 
     /// <summary>Returns a valid access token, from the cache or from IMS.</summary>
@@ -61,7 +69,7 @@ public sealed class AdobeImsTokenProvider
                 ]),
             };
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-            var mapper = new ProviderErrorMapper("adobe-ims", new SecretRedactor(_options.ApiKey, _options.ClientSecret), _timeProvider);
+            var mapper = new ProviderErrorMapper("adobe-ims", _redactor, _timeProvider);
             using var response = await _httpClient.SendAsync(request, cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
@@ -76,6 +84,7 @@ public sealed class AdobeImsTokenProvider
                 throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, "Adobe IMS answered without an access token.") { Provider = AdobeFireflyImageGenerator.ProviderName };
             }
 
+            _redactor.Add(value);
             var lifetime = TimeSpan.FromSeconds(token.ExpiresIn ?? 3600);
             _current = (value, _timeProvider.GetUtcNow() + (lifetime > RenewBefore * 2 ? lifetime - RenewBefore : lifetime / 2));
             return value;

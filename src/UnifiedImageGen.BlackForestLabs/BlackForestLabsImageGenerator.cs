@@ -105,6 +105,7 @@ public sealed class BlackForestLabsImageGenerator : JobImageGeneratorBase, IDisp
         var (typed, json) = ProviderOptionsReader.Read<BlackForestLabsRequestOptions>(request, ProviderName);
         typed ??= new BlackForestLabsRequestOptions();
         var (webhook, secret) = Webhook(typed);
+        Redactor.Add(secret); // a per-request webhook secret BFL may echo in an error or a task's details
         var warnings = validation.Warnings.ToList();
         var body = await BuildBodyAsync(BlackForestLabsModels.KindOf(model), model, validation.Request, typed, json, warnings, cancellationToken).ConfigureAwait(false);
         if (webhook is not null)
@@ -171,7 +172,7 @@ public sealed class BlackForestLabsImageGenerator : JobImageGeneratorBase, IDisp
             "Pending" => ImageJobStatus.Running,
             "Ready" => ImageJobStatus.Succeeded,
             "Request Moderated" or "Content Moderated" or "Error" or "Failed" or "Task not found" => ImageJobStatus.Failed,
-            var other => throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, $"BFL answered with the unknown status '{other}'.") { Provider = ProviderName, ProviderRequestId = jobId },
+            var other => throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, $"BFL answered with the unknown status '{Redactor.Redact(other)}'.") { Provider = ProviderName, ProviderRequestId = jobId },
         };
         Uri? sample = result.Result is { ValueKind: JsonValueKind.Object } r && r.TryGetProperty("sample", out var s) && s.ValueKind == JsonValueKind.String && Uri.TryCreate(s.GetString(), UriKind.Absolute, out var url) ? url : null;
         return new ImageJob
@@ -221,9 +222,9 @@ public sealed class BlackForestLabsImageGenerator : JobImageGeneratorBase, IDisp
         return null;
     }
 
-    private static ImageGenerationException Failure(string jobId, BflResult result)
+    private ImageGenerationException Failure(string jobId, BflResult result)
     {
-        string details = result.Details is { ValueKind: JsonValueKind.Object } d ? " " + SecretRedactor.Default.Redact(d.GetRawText()) : "";
+        string details = result.Details is { ValueKind: JsonValueKind.Object } d ? " " + Redactor.Redact(d.GetRawText()) : "";
         var (kind, text) = result.Status switch
         {
             "Request Moderated" => (ImageGenerationErrorKind.ContentPolicy, "BFL's moderation blocked the request (prompt or input image); change them."),
@@ -231,7 +232,7 @@ public sealed class BlackForestLabsImageGenerator : JobImageGeneratorBase, IDisp
             "Task not found" => (ImageGenerationErrorKind.ModelNotFound, "BFL does not know this task (expired, or created with another key)."),
             _ => (ImageGenerationErrorKind.ProviderUnavailable, "The BFL task failed."),
         };
-        return new ImageGenerationException(kind, text + details) { Provider = ProviderName, ProviderRequestId = result.Id ?? jobId, ProviderErrorCode = result.Status };
+        return new ImageGenerationException(kind, text + details) { Provider = ProviderName, ProviderRequestId = result.Id ?? jobId, ProviderErrorCode = Redactor.Redact(result.Status) };
     }
 
     private async Task<JsonObject> BuildBodyAsync(BflKind kind, string model, ImageGenerationRequest request, BlackForestLabsRequestOptions options, JsonObject? json, List<ImageGenerationWarning> warnings, CancellationToken cancellationToken)
@@ -427,6 +428,9 @@ public sealed class BlackForestLabsImageGenerator : JobImageGeneratorBase, IDisp
     }
 
     // webhook_url: uri, 1-2083 characters (bfl-openapi.json, every *Inputs schema). Checked before the submit.
+    // Knows the key, the configured webhook secret and the per-request webhook secrets sent so far.
+    private SecretRedactor Redactor => _transport.ErrorMapper.Redactor;
+
     private (Uri? Url, string? Secret) Webhook(BlackForestLabsRequestOptions options)
     {
         var url = options.WebhookUrl ?? _options.WebhookUrl;

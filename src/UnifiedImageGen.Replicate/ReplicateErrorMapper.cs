@@ -14,13 +14,13 @@ internal sealed partial class ReplicateErrorMapper(SecretRedactor redactor, Time
     protected override IReadOnlyList<string> RequestIdHeaders { get; } = ["x-request-id", "cf-ray"];
 
     /// <summary>The error a failed prediction carries: NSFW and safety rejections are ContentPolicy.</summary>
-    public static ImageGenerationException ModelFailure(string? error, string? model, string? predictionId)
+    public static ImageGenerationException ModelFailure(string? error, string? model, string? predictionId, SecretRedactor redactor)
     {
         string text = string.IsNullOrWhiteSpace(error) ? "the model failed without an error message" : error.Trim();
         bool refused = text.Contains("nsfw", StringComparison.OrdinalIgnoreCase) || text.Contains("safety", StringComparison.OrdinalIgnoreCase) || text.Contains("sensitive", StringComparison.OrdinalIgnoreCase);
         var kind = refused ? ImageGenerationErrorKind.ContentPolicy : ImageGenerationErrorKind.ProviderUnavailable;
         string shortened = text.Length > 500 ? text[..500] + "…" : text;
-        return new ImageGenerationException(kind, $"The Replicate prediction {predictionId} failed: {SecretRedactor.Default.Redact(shortened)}" + (refused ? " Change the prompt or input image." : ""))
+        return new ImageGenerationException(kind, $"The Replicate prediction {predictionId} failed: {redactor.Redact(shortened)}" + (refused ? " Change the prompt or input image." : ""))
         {
             Provider = ReplicateImageGenerator.ProviderName,
             Model = model,

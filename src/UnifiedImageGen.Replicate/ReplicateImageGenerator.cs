@@ -77,7 +77,7 @@ public sealed class ReplicateImageGenerator : JobImageGeneratorBase, IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
         using var message = Request(HttpMethod.Get, "predictions/" + Uri.EscapeDataString(jobId));
-        return ToJob(await SendForPredictionAsync(message, jobId, cancellationToken).ConfigureAwait(false));
+        return ToJob(await SendForPredictionAsync(message, jobId, cancellationToken).ConfigureAwait(false), _transport.ErrorMapper.Redactor);
     }
 
     /// <inheritdoc/>
@@ -86,7 +86,7 @@ public sealed class ReplicateImageGenerator : JobImageGeneratorBase, IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
         using var message = Request(HttpMethod.Post, "predictions/" + Uri.EscapeDataString(jobId) + "/cancel");
         ImageGenerationResilienceHandler.MarkIdempotent(message); // cancelling twice is harmless
-        return ToJob(await SendForPredictionAsync(message, jobId, cancellationToken).ConfigureAwait(false));
+        return ToJob(await SendForPredictionAsync(message, jobId, cancellationToken).ConfigureAwait(false), _transport.ErrorMapper.Redactor);
     }
 
     /// <summary>
@@ -99,9 +99,15 @@ public sealed class ReplicateImageGenerator : JobImageGeneratorBase, IDisposable
     {
         using var message = Request(HttpMethod.Get, "webhooks/default/secret");
         var secret = await _transport.SendJsonAsync(message, ReplicateJsonContext.Default.WebhookSecret, null, cancellationToken).ConfigureAwait(false);
-        return secret.Key is { Length: > 0 } key && key.StartsWith("whsec_", StringComparison.Ordinal)
-            ? key
-            : throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, "Replicate answered GET /v1/webhooks/default/secret without a whsec_ key.") { Provider = ProviderName };
+        if (secret.Key is { Length: > 0 } key && key.StartsWith("whsec_", StringComparison.Ordinal))
+        {
+            // From now on an error body or header that echoes the signing secret (in any encoding) is redacted too.
+            _transport.ErrorMapper.Redactor.Add(key);
+            _transport.ErrorMapper.Redactor.Add(key["whsec_".Length..]);
+            return key;
+        }
+
+        throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, "Replicate answered GET /v1/webhooks/default/secret without a whsec_ key.") { Provider = ProviderName };
     }
 
     /// <summary>Disposes the HTTP clients this generator created itself.</summary>
@@ -113,7 +119,7 @@ public sealed class ReplicateImageGenerator : JobImageGeneratorBase, IDisposable
         }
     }
 
-    internal static ImageJob ToJob(Prediction prediction)
+    internal static ImageJob ToJob(Prediction prediction, SecretRedactor redactor)
     {
         string id = prediction.Id ?? throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, "Replicate answered with a prediction without an id.") { Provider = ProviderName };
         var status = prediction.Status switch
@@ -134,7 +140,7 @@ public sealed class ReplicateImageGenerator : JobImageGeneratorBase, IDisposable
             Model = prediction.Model,
             Logs = logs,
             Progress = status == ImageJobStatus.Succeeded ? 1 : LogProgress.Parse(prediction.Logs),
-            Error = status == ImageJobStatus.Failed ? ReplicateErrorMapper.ModelFailure(ErrorText(prediction.Error), prediction.Model, id) : null,
+            Error = status == ImageJobStatus.Failed ? ReplicateErrorMapper.ModelFailure(ErrorText(prediction.Error), prediction.Model, id, redactor) : null,
             OutputUris = Outputs(prediction.Output, strict: false).Where(o => o.Uri is not null).Select(o => o.Uri!).ToArray(),
             CreatedAt = prediction.CreatedAt,
             CompletedAt = prediction.CompletedAt,
@@ -197,7 +203,7 @@ public sealed class ReplicateImageGenerator : JobImageGeneratorBase, IDisposable
             prediction = await FindSubmittedAsync(modelId, path, version, input, submitted, ex, cancellationToken).ConfigureAwait(false);
         }
 
-        var job = ToJob(prediction);
+        var job = ToJob(prediction, _transport.ErrorMapper.Redactor);
         return new StartedJob(job with { Model = job.Model ?? modelId }, warnings);
     }
 

@@ -1,7 +1,7 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using UnifiedImageGen.Http;
 using UnifiedImageGen.Jobs;
 using UnifiedImageGen.Replicate.Wire;
 
@@ -15,13 +15,17 @@ namespace UnifiedImageGen.Replicate;
 /// </summary>
 public sealed class ReplicateWebhookVerifier
 {
+    /// <summary>The fewest key bytes a signing secret must decode to: an empty or short HMAC key lets anyone forge signatures.</summary>
+    public const int MinKeyBytes = 16;
+
     private readonly byte[] _key;
     private readonly TimeProvider _timeProvider;
+    private readonly SecretRedactor _redactor;
 
     /// <summary>Creates a verifier.</summary>
     /// <param name="signingSecret">The secret from <c>GET /v1/webhooks/default/secret</c>, <c>whsec_</c> and base64.</param>
     /// <param name="timeProvider">The clock timestamps are checked against.</param>
-    /// <exception cref="ArgumentException">The secret is not <c>whsec_</c> followed by base64.</exception>
+    /// <exception cref="ArgumentException">The secret is not <c>whsec_</c> followed by base64 of at least <see cref="MinKeyBytes"/> bytes.</exception>
     public ReplicateWebhookVerifier(string signingSecret, TimeProvider? timeProvider = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(signingSecret);
@@ -35,7 +39,13 @@ public sealed class ReplicateWebhookVerifier
             throw new ArgumentException("The Replicate signing secret must be 'whsec_' followed by base64.", nameof(signingSecret), ex);
         }
 
+        if (_key.Length < MinKeyBytes)
+        {
+            throw new ArgumentException($"The Replicate signing secret must decode to at least {MinKeyBytes} key bytes; it decodes to {_key.Length}. Use the secret from GET /v1/webhooks/default/secret.", nameof(signingSecret));
+        }
+
         _timeProvider = timeProvider ?? TimeProvider.System;
+        _redactor = new SecretRedactor(signingSecret, encoded);
     }
 
     /// <summary>How far a delivery's timestamp may be from now.</summary>
@@ -60,7 +70,7 @@ public sealed class ReplicateWebhookVerifier
             throw new WebhookVerificationException("The webhook body is not a Replicate prediction.", ex);
         }
 
-        return ReplicateImageGenerator.ToJob(prediction ?? throw new WebhookVerificationException("The webhook body is empty."));
+        return ReplicateImageGenerator.ToJob(prediction ?? throw new WebhookVerificationException("The webhook body is empty."), _redactor);
     }
 
     /// <summary>Checks a delivery's signature and timestamp.</summary>
@@ -71,19 +81,8 @@ public sealed class ReplicateWebhookVerifier
     {
         ArgumentNullException.ThrowIfNull(headers);
         string id = headers.Require("webhook-id");
-        string timestamp = headers.Require("webhook-timestamp");
+        string timestamp = headers.RequireFreshUnixTimestamp("webhook-timestamp", _timeProvider, Tolerance);
         string signatures = headers.Require("webhook-signature");
-        if (!long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds))
-        {
-            throw new WebhookVerificationException("The webhook-timestamp header is not a Unix time in seconds.");
-        }
-
-        var sent = DateTimeOffset.FromUnixTimeSeconds(seconds);
-        var now = _timeProvider.GetUtcNow();
-        if ((now - sent).Duration() > Tolerance)
-        {
-            throw new WebhookVerificationException($"The webhook timestamp is {Math.Abs((now - sent).TotalSeconds):0} s from now; the tolerance is {Tolerance.TotalSeconds:0} s (a replay or a skewed clock).");
-        }
 
         byte[] prefix = Encoding.UTF8.GetBytes(id + "." + timestamp + ".");
         byte[] signed = new byte[prefix.Length + body.Length];

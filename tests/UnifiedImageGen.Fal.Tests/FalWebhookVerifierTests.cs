@@ -24,8 +24,8 @@ public class FalWebhookVerifierTests
             ["X-Fal-Webhook-Signature"] = signature,
         });
 
-    private static FalWebhookVerifier Verifier(TimeProvider? clock = null) =>
-        new(new StaticFalWebhookKeys(FalJwksKeys.Parse(Encoding.UTF8.GetBytes(Jwks))), clock ?? Clock);
+    private static FalWebhookVerifier Verifier(TimeProvider? clock = null, string expectedUserId = "user-456") =>
+        new(new StaticFalWebhookKeys(FalJwksKeys.Parse(Encoding.UTF8.GetBytes(Jwks))), expectedUserId, clock ?? Clock);
 
     [Fact]
     public async Task ValidDelivery_VerifiesAgainstAnyKeyOfTheSet_AndParsesIntoAJob()
@@ -52,14 +52,16 @@ public class FalWebhookVerifierTests
             "signature" => Headers(signature: "00" + Signature[2..]),
             _ => Headers(),
         };
-        var ex = await Assert.ThrowsAsync<WebhookVerificationException>(() => Verifier().VerifyAsync(Encoding.UTF8.GetBytes(body), headers));
+        // A verifier expecting the tampered user id, so that the signature is what refuses the "user" case.
+        var verifier = Verifier(expectedUserId: tampered == "user" ? "user-457" : "user-456");
+        var ex = await Assert.ThrowsAsync<WebhookVerificationException>(() => verifier.VerifyAsync(Encoding.UTF8.GetBytes(body), headers));
         Assert.Contains("No fal webhook key verifies the signature", ex.Message);
     }
 
     [Fact]
     public async Task UnknownKey_ReplayOutsideTheWindow_AndMissingHeaders_AreRejected()
     {
-        var otherKeys = new FalWebhookVerifier(new StaticFalWebhookKeys([Convert.FromHexString("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a")]), Clock);
+        var otherKeys = new FalWebhookVerifier(new StaticFalWebhookKeys([Convert.FromHexString("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a")]), "user-456", Clock);
         await Assert.ThrowsAsync<WebhookVerificationException>(() => otherKeys.VerifyAsync(Encoding.UTF8.GetBytes(Body), Headers()));
 
         var later = new ManualTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1764000000).AddMinutes(10));
@@ -93,7 +95,7 @@ public class FalWebhookVerifierTests
         var server = new ScriptedHandler().ThenStatus(System.Net.HttpStatusCode.OK, OldOnly).ThenStatus(System.Net.HttpStatusCode.OK, Jwks);
         var keyClock = new ManualTimeProvider();
         var keys = new FalJwksKeys(new HttpClient(server), timeProvider: keyClock);
-        var verifier = new FalWebhookVerifier(keys, Clock);
+        var verifier = new FalWebhookVerifier(keys, "user-456", Clock);
         await keys.GetKeysAsync(); // cached before fal rotated
         keyClock.Advance(TimeSpan.FromMinutes(10));
         await verifier.VerifyAsync(Encoding.UTF8.GetBytes(Body), Headers());

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using System.Text;
 using System.Text.Json;
 using UnifiedImageGen.Diagnostics;
 using UnifiedImageGen.Security.Tests.Harness;
@@ -138,6 +139,140 @@ public class SecretLeakTests
             {
                 Assert.False(text.Contains(secret, StringComparison.Ordinal), $"{provider}: the secret '{secret}' leaked into {where}: {text}");
             }
+        }
+    }
+
+    // The secrets a provider's generator holds: the key, and per provider the Firefly client secret and IMS access
+    // token, the BFL webhook secret (options) and a per-request one (set below), the ComfyUI proxy key (its ApiKey).
+    private static string[] SecretsOf(string provider) => provider switch
+    {
+        "firefly" => [ProviderHost.Keys[provider], ProviderHost.ExtraSecrets[0], ProviderHost.ExtraSecrets[1]],
+        "bfl" => [ProviderHost.Keys[provider], ProviderHost.ExtraSecrets[2], BflRequestWebhookSecret],
+        _ => [ProviderHost.Keys[provider]],
+    };
+
+    private const string BflRequestWebhookSecret = "SECRET-bfl-request-webhook-5d6e7f8a";
+
+    /// <summary>
+    /// Seeded random failures for every provider whose answers echo one of its secrets in one of
+    /// <see cref="Hostile.SecretEncodings"/> (JSON escapes of any character, percent-escapes, base64 and base64url at
+    /// every alignment inside a larger blob, nested escapes), at a random offset of the error body, in the error code
+    /// fields, in the request-id header, or in a failed job's message: the secret appears in no exception property,
+    /// ToString, log line or telemetry tag, in any encoding.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task EncodedSecretEchoes_AtRandomPlaces_NeverLeakInAnyEncoding(string provider)
+    {
+        var random = new Random(provider.Aggregate(19, (h, c) => (h * 31) + c));
+        var logs = new CapturingLoggerProvider();
+        var activities = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name.StartsWith("UnifiedImageGen", StringComparison.Ordinal),
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activities.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        string[] secrets = SecretsOf(provider);
+        using var host = new ProviderHost(provider, b => b.UseLogging().UseOpenTelemetry(), logs);
+        var texts = new List<(string Where, string Text)>();
+        HttpStatusCode[] statuses = [HttpStatusCode.BadRequest, HttpStatusCode.Unauthorized, HttpStatusCode.Forbidden, HttpStatusCode.NotFound, HttpStatusCode.UnprocessableEntity, HttpStatusCode.TooManyRequests, HttpStatusCode.InternalServerError, HttpStatusCode.ServiceUnavailable];
+        int failures = 0;
+        for (int i = 0; i < 60; i++)
+        {
+            string secret = secrets[random.Next(secrets.Length)];
+            string encoding = Hostile.SecretEncodings[i % Hostile.SecretEncodings.Length];
+            string form = Hostile.EncodeSecret(random, secret, encoding);
+            string filler = new string('x', random.Next(0, 300)) + " ";
+            string place = (i / Hostile.SecretEncodings.Length % 4) switch { 0 => "body", 1 => "error code", 2 => "request-id header", _ => "job failure" };
+            var status = statuses[random.Next(statuses.Length)];
+            host.Server.Override = (request, _) =>
+            {
+                var uri = request.RequestUri!;
+                if (uri.Host.Contains("adobelogin", StringComparison.Ordinal) || (request.Method == HttpMethod.Get && uri.Host == "cdn.example.com"))
+                {
+                    return null; // the IMS token (so the failure hits the call that carries it) and image downloads
+                }
+
+                HttpResponseMessage? response = place switch
+                {
+                    "body" => random.Next(2) == 0
+                        ? FakeProviderServer.Json($$"""{"error":{"message":"{{filler}}{{form}} {{filler}}"},"detail":"{{filler}}{{form}}"}""", status)
+                        : new HttpResponseMessage(status) { Content = new StringContent(filler + form + " " + filler) },
+                    "error code" => FakeProviderServer.Json($$"""{"error":{"message":"refused","code":"{{form}}","type":"{{form}}","status":"{{form}}"},"title":"{{form}}","name":"{{form}}","detail":[{"loc":["body","x"],"msg":"bad","type":"{{form}}"}]}""", status),
+                    "request-id header" => FakeProviderServer.Json("""{"error":{"message":"refused"}}""", status),
+                    _ => JobFailure(request, form),
+                };
+                if (response is not null && place == "request-id header")
+                {
+                    string id = random.Next(2) == 0 ? form : "req_" + filler.Trim() + form;
+                    response.Headers.TryAddWithoutValidation("x-request-id", id);
+                    response.Headers.TryAddWithoutValidation("x-fal-request-id", id);
+                    response.Headers.TryAddWithoutValidation("cf-ray", id);
+                }
+
+                return response is null ? null : Task.FromResult(response);
+            };
+
+            var request = ProviderHost.Valid(provider);
+            if (provider == "bfl" && secret == BflRequestWebhookSecret)
+            {
+                request = request.WithProviderOptions("bfl", new BlackForestLabs.BlackForestLabsRequestOptions { WebhookUrl = new Uri("https://hooks.example.com/bfl"), WebhookSecret = BflRequestWebhookSecret });
+            }
+
+            var ex = await Hostile.Catch(() => host.Run(host.Pipeline.GenerateAsync(request)));
+            if (ex is null)
+            {
+                continue; // a job failure on a provider without jobs: the emulator's normal answer succeeded
+            }
+
+            Assert.True(ex is ImageGenerationException, $"{provider} / {encoding} in {place}: {ex}");
+            failures++;
+            var ige = (ImageGenerationException)ex;
+            string where = $"{encoding} in {place}";
+            texts.Add(($"{where}: exception.Message", ige.Message));
+            texts.Add(($"{where}: exception.ToString()", ige.ToString()));
+            texts.Add(($"{where}: exception.ResponseBody", ige.ResponseBody ?? ""));
+            texts.Add(($"{where}: exception.ProviderRequestId", ige.ProviderRequestId ?? ""));
+            texts.Add(($"{where}: exception.ProviderErrorCode", ige.ProviderErrorCode ?? ""));
+        }
+
+        texts.AddRange(logs.Entries.Select(e => ($"log {e.Category} {e.EventId}", e.AllText)));
+        foreach (var activity in activities)
+        {
+            texts.Add(($"activity {activity.DisplayName}", activity.DisplayName + " " + activity.StatusDescription));
+            texts.AddRange(activity.TagObjects.Select(t => ($"activity tag {t.Key}", $"{t.Key}={t.Value}")));
+            texts.AddRange(activity.Events.SelectMany(e => e.Tags.Select(t => ($"activity event {e.Name}", $"{e.Name} {t.Key}={t.Value}"))));
+        }
+
+        Assert.True(failures >= 40, $"{provider}: only {failures} failures were produced");
+        foreach (var (where, text) in texts)
+        {
+            foreach (string secret in secrets)
+            {
+                Assert.True(Hostile.FindSecret(text, secret) is null, $"{provider}: the secret '{secret}' leaked {Hostile.FindSecret(text, secret)} into {where}: {text}");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task ReplicateWebhookSigningSecret_OnceRead_IsRedactedFromLaterErrors()
+    {
+        const string SigningSecret = "whsec_c2lnbmluZy1zZWNyZXQtZm9yLXJlZGFjdGlvbi10ZXN0";
+        using var host = new ProviderHost("replicate");
+        host.Server.Override = (request, _) => request.RequestUri!.AbsolutePath.EndsWith("/webhooks/default/secret", StringComparison.Ordinal)
+            ? Task.FromResult(FakeProviderServer.Json($$"""{"key":"{{SigningSecret}}"}"""))
+            : Task.FromResult(FakeProviderServer.Json($$"""{"title":"bad","detail":"secret {{Convert.ToBase64String(Encoding.UTF8.GetBytes("x:" + SigningSecret))}} and {{SigningSecret["whsec_".Length..]}}"}""", HttpStatusCode.BadRequest));
+        var generator = (Replicate.ReplicateImageGenerator)host.Provider;
+        Assert.Equal(SigningSecret, await host.Run(generator.GetWebhookSigningSecretAsync()));
+
+        var ex = Assert.IsType<ImageGenerationException>(await Hostile.Catch(() => host.Run(host.Provider.GenerateAsync(ProviderHost.Valid("replicate")))));
+        foreach (string text in new[] { ex.Message, ex.ToString(), ex.ResponseBody ?? "" })
+        {
+            Assert.Null(Hostile.FindSecret(text, SigningSecret));
+            Assert.Null(Hostile.FindSecret(text, SigningSecret["whsec_".Length..]));
         }
     }
 

@@ -102,6 +102,64 @@ public class WebhookTests
         Assert.Throws<WebhookVerificationException>(() => verifier.VerifyAndParse(PredictionBody, moved));
     }
 
+    // An empty or short HMAC key lets anyone compute a valid signature: "whsec_" alone decoded to a 0-byte key.
+    [Theory]
+    [InlineData("whsec_")]
+    [InlineData("whsec_AA==")]
+    [InlineData("whsec_AAAAAAAAAAAAAAAAAAAA")] // 15 bytes
+    public void Replicate_SecretShorterThan16Bytes_IsRefusedNamingTheParameter(string secret)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new ReplicateWebhookVerifier(secret, Clock));
+        Assert.Equal("signingSecret", ex.ParamName);
+        Assert.Contains("at least 16", ex.Message);
+    }
+
+    [Fact]
+    public void Replicate_EmptyKeyForgery_IsImpossible()
+    {
+        // What a forger signs with when the verifier's key is empty.
+        byte[] forged = HMACSHA256.HashData(Array.Empty<byte>(), (byte[])[.. Encoding.UTF8.GetBytes($"m.{Now}."), .. PredictionBody]);
+        var headers = WebhookHeaders.From([new("webhook-id", "m"), new("webhook-timestamp", Now.ToString(CultureInfo.InvariantCulture)), new("webhook-signature", "v1," + Convert.ToBase64String(forged))]);
+        Assert.Throws<WebhookVerificationException>(() => new ReplicateWebhookVerifier(ReplicateSecretText, Clock).Verify(PredictionBody, headers));
+        Assert.ThrowsAny<ArgumentException>(() => new ReplicateWebhookVerifier("whsec_", Clock));
+    }
+
+    // Timestamps past year 9999 made DateTimeOffset.FromUnixTimeSeconds throw ArgumentOutOfRangeException out of both verifiers.
+    public static TheoryData<string> OutOfRangeTimestamps() => ["253402300800", "99999999999", "9223372036854775807", "1000000000000000000"];
+
+    [Theory]
+    [MemberData(nameof(OutOfRangeTimestamps))]
+    public async Task EveryVerifier_TimestampBeyondTheCalendar_IsAVerificationFailure(string timestamp)
+    {
+        var replicate = WebhookHeaders.From([new("webhook-id", "m"), new("webhook-timestamp", timestamp), new("webhook-signature", "v1,AAAA")]);
+        var ex = Assert.Throws<WebhookVerificationException>(() => new ReplicateWebhookVerifier(ReplicateSecretText, Clock).Verify(PredictionBody, replicate));
+        Assert.Contains("tolerance", ex.Message);
+
+        var fal = WebhookHeaders.From([new("X-Fal-Webhook-Request-Id", "r"), new("X-Fal-Webhook-User-Id", "user-1"), new("X-Fal-Webhook-Timestamp", timestamp), new("X-Fal-Webhook-Signature", "00")]);
+        var falEx = await Assert.ThrowsAsync<WebhookVerificationException>(() => new FalWebhookVerifier(new StaticFalWebhookKeys(FalPublicKey), "user-1", Clock).VerifyAsync(FalBody, fal));
+        Assert.Contains("tolerance", falEx.Message);
+    }
+
+    [Fact]
+    public void Replicate_RandomTimestamps_AreRefusedOnlyWithWebhookVerificationException()
+    {
+        var random = new Random(19);
+        var verifier = new ReplicateWebhookVerifier(ReplicateSecretText, Clock);
+        for (int i = 0; i < 2000; i++)
+        {
+            string ts = random.Next(4) switch
+            {
+                0 => random.NextInt64(long.MaxValue).ToString(CultureInfo.InvariantCulture),
+                1 => (Now + random.NextInt64(-1_000_000_000_000, 1_000_000_000_000)).ToString(CultureInfo.InvariantCulture),
+                2 => new string((char)random.Next('0', '9' + 1), random.Next(1, 25)),
+                _ => random.NextInt64(253402300700, 253402300900).ToString(CultureInfo.InvariantCulture),
+            };
+            var headers = WebhookHeaders.From([new("webhook-id", "m"), new("webhook-timestamp", ts), new("webhook-signature", "v1," + Convert.ToBase64String(new byte[32]))]);
+            var ex = Record.Exception(() => verifier.Verify(PredictionBody, headers));
+            Assert.True(ex is WebhookVerificationException, $"timestamp {ts}: {ex}");
+        }
+    }
+
     // ---- fal: Ed25519 over request id, user id, timestamp and the body's SHA-256, keys from a JWKS ----
 
     private static readonly byte[] FalSeed = Enumerable.Range(0, 32).Select(i => (byte)(0xA0 + i)).ToArray();
@@ -127,7 +185,7 @@ public class WebhookTests
     [Fact]
     public async Task Fal_CorrectDelivery_IsAccepted()
     {
-        var verifier = new FalWebhookVerifier(new StaticFalWebhookKeys(FalPublicKey), Clock);
+        var verifier = new FalWebhookVerifier(new StaticFalWebhookKeys(FalPublicKey), "user-1", Clock);
         var job = await verifier.VerifyAndParseAsync(FalBody, FalHeaders(FalBody, Now - 10));
         Assert.Equal(ImageJobStatus.Succeeded, job.Status);
         Assert.Equal("https://v3.fal.media/files/a.jpeg", Assert.Single(job.OutputUris).ToString());
@@ -136,7 +194,7 @@ public class WebhookTests
     [Fact]
     public async Task Fal_BadSignature_IsRefused()
     {
-        var verifier = new FalWebhookVerifier(new StaticFalWebhookKeys(FalPublicKey), Clock);
+        var verifier = new FalWebhookVerifier(new StaticFalWebhookKeys(FalPublicKey), "user-1", Clock);
         var good = FalHeaders(FalBody, Now);
         byte[] signature = Convert.FromHexString(good.Get("X-Fal-Webhook-Signature")!);
         foreach (string bad in new[] { new string('0', 128), "zz", "00", Convert.ToHexString(signature[..63]), Convert.ToHexString([.. signature[..32], .. new byte[32]]), Convert.ToHexString(Flip(signature, 40)) })
@@ -158,7 +216,7 @@ public class WebhookTests
     [InlineData(-604_800)]
     public async Task Fal_ReplayOutsideTheTolerance_IsRefused(long offsetSeconds)
     {
-        var verifier = new FalWebhookVerifier(new StaticFalWebhookKeys(FalPublicKey), Clock);
+        var verifier = new FalWebhookVerifier(new StaticFalWebhookKeys(FalPublicKey), "user-1", Clock);
         var ex = await Assert.ThrowsAsync<WebhookVerificationException>(() => verifier.VerifyAndParseAsync(FalBody, FalHeaders(FalBody, Now + offsetSeconds)));
         Assert.Contains("tolerance", ex.Message);
     }
@@ -166,7 +224,7 @@ public class WebhookTests
     [Fact]
     public async Task Fal_BodyChangedByOneByte_IsRefused()
     {
-        var verifier = new FalWebhookVerifier(new StaticFalWebhookKeys(FalPublicKey), Clock);
+        var verifier = new FalWebhookVerifier(new StaticFalWebhookKeys(FalPublicKey), "user-1", Clock);
         var headers = FalHeaders(FalBody, Now);
         foreach (int i in new[] { 0, 20, FalBody.Length / 2, FalBody.Length - 1 })
         {
@@ -181,7 +239,7 @@ public class WebhookTests
         var jwks = $$"""{"keys":[{"kty":"OKP","crv":"Ed25519","kid":"fal-1","x":"{{Base64Url(FalPublicKey)}}"},{"kty":"RSA","kid":"rsa","n":"AQAB","e":"AQAB"},{"kty":"OKP","crv":"Ed25519","kid":"short","x":"AAAA"}]}""";
         var server = new ScriptedHandler().Then(() => Harness.FakeProviderServer.Json(jwks));
         var keys = new FalJwksKeys(new HttpClient(server), new Uri("https://rest.alpha.fal.ai/.well-known/jwks.json"), Clock);
-        var verifier = new FalWebhookVerifier(keys, Clock);
+        var verifier = new FalWebhookVerifier(keys, "user-1", Clock);
 
         var ex = await Assert.ThrowsAsync<WebhookVerificationException>(() => verifier.VerifyAndParseAsync(FalBody, FalHeaders(FalBody, Now, otherSeed)));
         Assert.Contains("key", ex.Message);
@@ -189,6 +247,48 @@ public class WebhookTests
         Assert.Equal(ImageJobStatus.Succeeded, job.Status);
         Assert.Equal(1, server.Count); // the JWKS is cached, not fetched per delivery
         Assert.Single(await keys.GetKeysAsync());
+    }
+
+    // fal signs the deliveries of every account with the same JWKS (https://docs.fal.ai/model-endpoints/webhooks,
+    // "Verifying Your Webhook"; headers X-Fal-Webhook-Request-Id / -User-Id / -Timestamp / -Signature): a delivery
+    // signed correctly for another account verifies cryptographically and must be refused by its user id.
+    [Fact]
+    public async Task Fal_DeliveryCorrectlySignedForAnotherAccount_IsRefused()
+    {
+        var verifier = new FalWebhookVerifier(new StaticFalWebhookKeys(FalPublicKey), "user-1", Clock);
+        var ex = await Assert.ThrowsAsync<WebhookVerificationException>(() => verifier.VerifyAndParseAsync(FalBody, FalHeaders(FalBody, Now, userId: "user-2")));
+        Assert.Contains("another fal user", ex.Message);
+        Assert.Equal(ImageJobStatus.Succeeded, (await verifier.VerifyAndParseAsync(FalBody, FalHeaders(FalBody, Now, userId: "user-1"))).Status);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" ")]
+    public void Fal_VerifierWithoutAnExpectedUserId_IsRefusedNamingTheParameter(string userId)
+    {
+        var ex = Assert.ThrowsAny<ArgumentException>(() => new FalWebhookVerifier(new StaticFalWebhookKeys(FalPublicKey), userId, Clock));
+        Assert.Equal("expectedUserId", ex.ParamName);
+    }
+
+    public static TheoryData<string> JwksFailures() => ["500", "404", "429", "not json", "refused", "timeout"];
+
+    [Theory]
+    [MemberData(nameof(JwksFailures))]
+    public async Task Fal_JwksFetchFailure_IsATypedRetryableImageGenerationException(string failure)
+    {
+        var server = new ScriptedHandler();
+        _ = failure switch
+        {
+            "not json" => server.Then(() => Harness.FakeProviderServer.Json("<html>maintenance</html>")),
+            "refused" => server.ThenThrow(new HttpRequestException("Connection refused", null, null)),
+            "timeout" => server.ThenThrow(new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout")),
+            var status => server.ThenStatus((System.Net.HttpStatusCode)int.Parse(status, CultureInfo.InvariantCulture), "{}"),
+        };
+        var verifier = new FalWebhookVerifier(new FalJwksKeys(new HttpClient(server), timeProvider: Clock), "user-1", Clock);
+        var ex = await Assert.ThrowsAsync<ImageGenerationException>(() => verifier.VerifyAndParseAsync(FalBody, FalHeaders(FalBody, Now)));
+        Assert.Equal("fal", ex.Provider);
+        Assert.True(ex.IsTransient, ex.ToString());
+        Assert.Contains("webhook keys", ex.Message);
     }
 
     private static byte[] Flip(byte[] data, int index)

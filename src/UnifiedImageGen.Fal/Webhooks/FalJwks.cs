@@ -76,8 +76,7 @@ public sealed class FalJwksKeys : IFalWebhookKeys
                 return again.Keys;
             }
 
-            byte[] body = await _httpClient.GetByteArrayAsync(_jwksUri, cancellationToken).ConfigureAwait(false);
-            var keys = Parse(body);
+            var keys = Parse(await DownloadAsync(cancellationToken).ConfigureAwait(false), _jwksUri);
             _cached = (keys, _timeProvider.GetUtcNow());
             return keys;
         }
@@ -87,8 +86,53 @@ public sealed class FalJwksKeys : IFalWebhookKeys
         }
     }
 
-    /// <summary>Reads the Ed25519 keys (<c>kty: OKP</c>, <c>crv: Ed25519</c>, base64url <c>x</c>) of a JWKS document.</summary>
+    // A failed fetch is fal's failure, not a forged delivery: it surfaces as a typed, retryable ImageGenerationException
+    // (the caller answers fal with a status it retries), never as a raw HttpRequestException or TaskCanceledException.
+    private async Task<byte[]> DownloadAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _httpClient.GetByteArrayAsync(_jwksUri, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            var kind = ex.StatusCode is { } status ? ImageGenerationException.KindFromStatusCode((int)status) : ImageGenerationErrorKind.ProviderUnavailable;
+            kind = kind is ImageGenerationErrorKind.Timeout or ImageGenerationErrorKind.RateLimited ? kind : ImageGenerationErrorKind.ProviderUnavailable;
+            throw new ImageGenerationException(kind, $"fal's webhook keys could not be fetched from {_jwksUri.GetLeftPart(UriPartial.Path)} ({(ex.StatusCode is { } code ? "HTTP " + (int)code : ex.HttpRequestError.ToString())}); the delivery cannot be verified now, so let fal retry it.")
+            {
+                Provider = FalImageGenerator.ProviderName,
+                StatusCode = (int?)ex.StatusCode,
+                IsTransient = true,
+            };
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ImageGenerationException(ImageGenerationErrorKind.Timeout, $"Fetching fal's webhook keys from {_jwksUri.GetLeftPart(UriPartial.Path)} timed out; the delivery cannot be verified now, so let fal retry it.")
+            {
+                Provider = FalImageGenerator.ProviderName,
+            };
+        }
+    }
+
+    private static IReadOnlyList<byte[]> Parse(ReadOnlySpan<byte> jwks, Uri source)
+    {
+        try
+        {
+            return Parse(jwks);
+        }
+        catch (JsonException)
+        {
+            throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, $"The document at {source.GetLeftPart(UriPartial.Path)} is not a JWKS, so fal's webhook keys are unknown.")
+            {
+                Provider = FalImageGenerator.ProviderName,
+                IsTransient = true,
+            };
+        }
+    }
+
+    /// <summary>Reads the Ed25519 keys (<c>kty: OKP</c>, <c>crv: Ed25519</c>, base64url <c>x</c>) of a JWKS document; keys of other types or with an unreadable <c>x</c> are skipped.</summary>
     /// <param name="jwks">The JSON document.</param>
+    /// <exception cref="JsonException">The document is not JSON of the JWKS shape.</exception>
     public static IReadOnlyList<byte[]> Parse(ReadOnlySpan<byte> jwks)
     {
         var set = JsonSerializer.Deserialize(jwks, FalJsonContext.Default.JsonWebKeySet);
@@ -97,8 +141,7 @@ public sealed class FalJwksKeys : IFalWebhookKeys
         {
             if (key is { KeyType: "OKP", Curve: "Ed25519", X: { } x })
             {
-                byte[] bytes = Base64UrlDecode(x);
-                if (bytes.Length == 32)
+                if (Base64UrlDecode(x) is { Length: 32 } bytes)
                 {
                     keys.Add(bytes);
                 }
@@ -108,11 +151,12 @@ public sealed class FalJwksKeys : IFalWebhookKeys
         return keys;
     }
 
-    private static byte[] Base64UrlDecode(string text)
+    private static byte[]? Base64UrlDecode(string text)
     {
         string padded = text.Replace('-', '+').Replace('_', '/');
         padded += new string('=', (4 - (padded.Length % 4)) % 4);
-        return Convert.FromBase64String(padded);
+        byte[] bytes = new byte[padded.Length / 4 * 3];
+        return Convert.TryFromBase64String(padded, bytes, out int length) ? bytes[..length] : null;
     }
 }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -12,22 +11,31 @@ namespace UnifiedImageGen.Fal;
 /// Verifies fal webhook deliveries (PROVIDERS.md 4.3) and parses them into an <see cref="ImageJob"/>: the timestamp must
 /// be within the tolerance, and <c>X-Fal-Webhook-Signature</c> (hex) must be an Ed25519 signature, by any key of fal's
 /// JWKS, of <c>request_id \n user_id \n timestamp \n hex(sha256(body))</c>. fal retries deliveries, so handle each
-/// request id once.
+/// request id once. fal signs the deliveries of every account with the same keys, so a delivery is accepted only when
+/// its <c>X-Fal-Webhook-User-Id</c> is the expected user id: a delivery correctly signed for another fal account is refused.
 /// </summary>
 public sealed class FalWebhookVerifier
 {
     private readonly IFalWebhookKeys _keys;
+    private readonly string _expectedUserId;
     private readonly TimeProvider _timeProvider;
 
     /// <summary>Creates a verifier.</summary>
     /// <param name="keys">fal's public keys (<see cref="FalJwksKeys"/> fetches and caches them).</param>
+    /// <param name="expectedUserId">Your fal user id, the value fal sends in <c>X-Fal-Webhook-User-Id</c> on your deliveries (the account that owns the key the jobs were submitted with).</param>
     /// <param name="timeProvider">The clock timestamps are checked against.</param>
-    public FalWebhookVerifier(IFalWebhookKeys keys, TimeProvider? timeProvider = null)
+    /// <exception cref="ArgumentException"><paramref name="expectedUserId"/> is null, empty or white space.</exception>
+    public FalWebhookVerifier(IFalWebhookKeys keys, string expectedUserId, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(keys);
+        ArgumentException.ThrowIfNullOrWhiteSpace(expectedUserId);
         _keys = keys;
+        _expectedUserId = expectedUserId.Trim();
         _timeProvider = timeProvider ?? TimeProvider.System;
     }
+
+    /// <summary>The fal user id a delivery must be addressed to.</summary>
+    public string ExpectedUserId => _expectedUserId;
 
     /// <summary>How far a delivery's timestamp may be from now.</summary>
     /// <value>5 minutes.</value>
@@ -37,7 +45,8 @@ public sealed class FalWebhookVerifier
     /// <param name="body">The raw request body, exactly as received.</param>
     /// <param name="headers">The request headers.</param>
     /// <param name="cancellationToken">Cancels fetching keys.</param>
-    /// <exception cref="WebhookVerificationException">A header is missing, the timestamp is outside the tolerance, or no key verifies the signature.</exception>
+    /// <exception cref="WebhookVerificationException">A header is missing, the timestamp is outside the tolerance, the delivery is for another fal user, or no key verifies the signature.</exception>
+    /// <exception cref="ImageGenerationException">fal's keys could not be fetched (see <see cref="FalJwksKeys"/>); the delivery may be authentic, so answer with a retryable status.</exception>
     public async Task<ImageJob> VerifyAndParseAsync(ReadOnlyMemory<byte> body, WebhookHeaders headers, CancellationToken cancellationToken = default)
     {
         await VerifyAsync(body, headers, cancellationToken).ConfigureAwait(false);
@@ -74,23 +83,20 @@ public sealed class FalWebhookVerifier
     /// <param name="body">The raw request body.</param>
     /// <param name="headers">The request headers.</param>
     /// <param name="cancellationToken">Cancels fetching keys.</param>
-    /// <exception cref="WebhookVerificationException">The delivery is not authentic or not fresh.</exception>
+    /// <exception cref="WebhookVerificationException">The delivery is not authentic, not fresh, or for another fal user.</exception>
+    /// <exception cref="ImageGenerationException">fal's keys could not be fetched (see <see cref="FalJwksKeys"/>); the delivery may be authentic, so answer with a retryable status.</exception>
     public async Task VerifyAsync(ReadOnlyMemory<byte> body, WebhookHeaders headers, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(headers);
         string requestId = headers.Require("X-Fal-Webhook-Request-Id");
         string userId = headers.Require("X-Fal-Webhook-User-Id");
-        string timestamp = headers.Require("X-Fal-Webhook-Timestamp");
+        string timestamp = headers.RequireFreshUnixTimestamp("X-Fal-Webhook-Timestamp", _timeProvider, Tolerance);
         string signatureHex = headers.Require("X-Fal-Webhook-Signature");
-        if (!long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds))
-        {
-            throw new WebhookVerificationException("X-Fal-Webhook-Timestamp is not a Unix time in seconds.");
-        }
 
-        var skew = (_timeProvider.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(seconds)).Duration();
-        if (skew > Tolerance)
+        // The signature only proves fal sent it, for some account: the user id says for which.
+        if (!string.Equals(userId, _expectedUserId, StringComparison.Ordinal))
         {
-            throw new WebhookVerificationException($"The webhook timestamp is {skew.TotalSeconds:0} s from now; the tolerance is {Tolerance.TotalSeconds:0} s (a replay or a skewed clock).");
+            throw new WebhookVerificationException("The fal delivery is addressed to another fal user (X-Fal-Webhook-User-Id is not the expected user id): it was signed for another account.");
         }
 
         byte[] signature;

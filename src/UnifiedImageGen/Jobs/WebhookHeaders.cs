@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace UnifiedImageGen.Jobs;
 
 /// <summary>
@@ -41,4 +43,34 @@ public sealed class WebhookHeaders
     /// <summary>The value of <paramref name="name"/>.</summary>
     /// <exception cref="WebhookVerificationException">The header is missing.</exception>
     public string Require(string name) => Get(name) ?? throw new WebhookVerificationException($"The webhook delivery lacks the '{name}' header.");
+
+    /// <summary>
+    /// Reads a Unix-time (seconds) header and checks that it lies within <paramref name="tolerance"/> of now: the one
+    /// freshness rule of every webhook verifier. Any value, however far off (year 10000, <see cref="long.MaxValue"/>), is
+    /// refused as stale rather than overflowing.
+    /// </summary>
+    /// <param name="name">The header, such as <c>webhook-timestamp</c>.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="tolerance">How far from now the timestamp may be.</param>
+    /// <returns>The header's text, exactly as sent (signed content includes it as is).</returns>
+    /// <exception cref="WebhookVerificationException">The header is missing, is not a number of seconds, or lies outside the tolerance (a replay or a skewed clock).</exception>
+    public string RequireFreshUnixTimestamp(string name, TimeProvider timeProvider, TimeSpan tolerance)
+    {
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        string value = Require(name);
+        if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds))
+        {
+            throw new WebhookVerificationException($"The {name} header is not a Unix time in seconds.");
+        }
+
+        // In whole seconds and in long arithmetic: DateTimeOffset.FromUnixTimeSeconds throws ArgumentOutOfRangeException beyond year 9999.
+        long now = timeProvider.GetUtcNow().ToUnixTimeSeconds();
+        ulong skew = seconds >= now ? (ulong)(seconds - now) : (ulong)(now - seconds);
+        if (skew > (ulong)Math.Max(0, tolerance.TotalSeconds))
+        {
+            throw new WebhookVerificationException(string.Create(CultureInfo.InvariantCulture, $"The webhook timestamp is {skew} s from now; the tolerance is {tolerance.TotalSeconds:0} s (a replay or a skewed clock)."));
+        }
+
+        return value;
+    }
 }
