@@ -61,8 +61,9 @@ public sealed class ComfyUIImageGenerator : JobImageGeneratorBase, IDisposable
         options.ThrowIfInvalid("ComfyUIImageGeneratorOptions");
 
         _options = options;
-        _owned = owned ? [httpClient] : [];
-        _transport = new ProviderTransport(httpClient, new ComfyUIErrorMapper(new SecretRedactor(options.ApiKey), TimeProvider), new ImageDownloader(httpClient, options.Download, ProviderName), TimeProvider);
+        // Result URLs never go through httpClient (its handlers are the caller's): the downloader has a guarded client.
+        (var downloader, _owned) = ImageGenerationHttp.Downloads(httpClient, options, ProviderName, downloader: null, owned);
+        _transport = new ProviderTransport(httpClient, new ComfyUIErrorMapper(new SecretRedactor(options.ApiKey), TimeProvider), downloader, TimeProvider);
         _workflows = new Dictionary<string, ComfyUIWorkflow>(ComfyUIWorkflows.BuiltIn, StringComparer.OrdinalIgnoreCase);
         foreach (var (model, path) in options.WorkflowFiles)
         {

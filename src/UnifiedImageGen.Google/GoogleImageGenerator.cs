@@ -67,8 +67,9 @@ public sealed class GoogleImageGenerator : IImageGenerator, IDisposable
         options.ThrowIfInvalid("GoogleImageGeneratorOptions");
 
         _options = options;
-        _owned = owned ? [httpClient] : [];
-        _transport = new ProviderTransport(httpClient, new GoogleErrorMapper(new SecretRedactor(options.ApiKey), timeProvider ?? TimeProvider.System), new ImageDownloader(httpClient, options.Download, ProviderName), timeProvider);
+        // Result URLs never go through httpClient (its handlers are the caller's): the downloader has a guarded client.
+        (var downloader, _owned) = ImageGenerationHttp.Downloads(httpClient, options, ProviderName, downloader: null, owned);
+        _transport = new ProviderTransport(httpClient, new GoogleErrorMapper(new SecretRedactor(options.ApiKey), timeProvider ?? TimeProvider.System), downloader, timeProvider);
         bool vertex = options.UsesVertex;
         Metadata = new ImageGeneratorMetadata(ProviderName, options.Endpoint, options.DefaultModel ?? GoogleModels.Gemini31FlashImage, GoogleModels.For(vertex), id => GoogleModels.Unknown(id, vertex));
     }

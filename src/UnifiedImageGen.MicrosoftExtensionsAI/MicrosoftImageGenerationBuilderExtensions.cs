@@ -49,7 +49,7 @@ public static class MicrosoftImageGenerationBuilderExtensions
 
         builder.Services.AddHttpClient(downloadClientName)
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => ImageDownloader.CreateGuardedHandler(options.Download))
+            .ConfigurePrimaryHttpMessageHandler(() => ImageDownloader.CreateGuardedHandler(options.Download, name))
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan); // the guarded handler recycles connections itself
         return builder;
     }

@@ -281,7 +281,7 @@ internal sealed class MicrosoftToUnifiedImageGenerator : IImageGenerator, IDispo
         {
             if (_downloader is null)
             {
-                var client = _downloadClient ?? (_ownedDownloadClient = ImageGenerationHttp.CreateDownloadClient(_downloadOptions));
+                var client = _downloadClient ?? (_ownedDownloadClient = ImageGenerationHttp.CreateDownloadClient(_downloadOptions, Metadata.ProviderName));
                 _downloader = new ImageDownloader(client, _downloadOptions, Metadata.ProviderName);
             }
 

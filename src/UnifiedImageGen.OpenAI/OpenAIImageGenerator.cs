@@ -38,7 +38,7 @@ public sealed class OpenAIImageGenerator : IImageGenerator, IStreamingImageGener
     /// <param name="options">The options.</param>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
     public OpenAIImageGenerator(OpenAIImageGeneratorOptions options)
-        : this(CreateOwnedClients(options), options)
+        : this(CreateOwnedClient(options), options, owned: true)
     {
     }
 
@@ -47,7 +47,18 @@ public sealed class OpenAIImageGenerator : IImageGenerator, IStreamingImageGener
     /// <param name="options">The options.</param>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
     public OpenAIImageGenerator(HttpClient httpClient, OpenAIImageGeneratorOptions options)
-        : this(httpClient, options, new ImageDownloader(httpClient, options?.Download, ProviderName), TimeProvider.System, [])
+        : this(httpClient, options, owned: false)
+    {
+    }
+
+    // Result URLs are downloaded through a guarded client of the generator's own, never through httpClient.
+    private OpenAIImageGenerator(HttpClient httpClient, OpenAIImageGeneratorOptions options, bool owned)
+        : this(httpClient, options, ImageGenerationHttp.Downloads(httpClient, options, ProviderName, downloader: null, owned))
+    {
+    }
+
+    private OpenAIImageGenerator(HttpClient httpClient, OpenAIImageGeneratorOptions options, (ImageDownloader Downloader, IDisposable[] Owned) downloads)
+        : this(httpClient, options, downloads.Downloader, TimeProvider.System, downloads.Owned)
     {
     }
 
@@ -62,11 +73,6 @@ public sealed class OpenAIImageGenerator : IImageGenerator, IStreamingImageGener
         var mapper = new OpenAIErrorMapper(ProviderName, new SecretRedactor(options.ApiKey), timeProvider);
         _transport = new ProviderTransport(httpClient, mapper, downloader, timeProvider);
         Metadata = new ImageGeneratorMetadata(ProviderName, options.Endpoint, options.DefaultModel ?? OpenAIModels.GptImage2, OpenAIModels.All, OpenAIModels.Unknown);
-    }
-
-    private OpenAIImageGenerator((HttpClient Api, HttpClient Download) clients, OpenAIImageGeneratorOptions options)
-        : this(clients.Api, options, new ImageDownloader(clients.Download, options.Download, ProviderName), TimeProvider.System, [clients.Api, clients.Download])
-    {
     }
 
     /// <inheritdoc/>
@@ -195,12 +201,12 @@ public sealed class OpenAIImageGenerator : IImageGenerator, IStreamingImageGener
         return apiKey;
     }
 
-    private static (HttpClient Api, HttpClient Download) CreateOwnedClients(OpenAIImageGeneratorOptions options)
+    private static HttpClient CreateOwnedClient(OpenAIImageGeneratorOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var resilience = new ImageGenerationResilienceOptions();
         OpenAIResilience.Configure(resilience);
-        return (ImageGenerationHttp.CreateClient(ProviderName, resilience), ImageGenerationHttp.CreateDownloadClient(options.Download));
+        return ImageGenerationHttp.CreateClient(ProviderName, resilience);
     }
 
     private static string? RequestId(HttpResponseMessage response) =>

@@ -60,8 +60,9 @@ public sealed class StabilityAIImageGenerator : JobImageGeneratorBase, IDisposab
         options.ThrowIfInvalid("StabilityAIImageGeneratorOptions");
 
         _options = options;
-        _owned = owned ? [httpClient] : [];
-        _transport = new ProviderTransport(httpClient, new StabilityAIErrorMapper(new SecretRedactor(options.ApiKey), TimeProvider), new ImageDownloader(httpClient, options.Download, ProviderName), TimeProvider);
+        // Result URLs never go through httpClient (its handlers are the caller's): the downloader has a guarded client.
+        (var downloader, _owned) = ImageGenerationHttp.Downloads(httpClient, options, ProviderName, downloader: null, owned);
+        _transport = new ProviderTransport(httpClient, new StabilityAIErrorMapper(new SecretRedactor(options.ApiKey), TimeProvider), downloader, TimeProvider);
         Metadata = new ImageGeneratorMetadata(ProviderName, options.Endpoint, options.DefaultModel ?? "core", StabilityAIModels.All, Unknown);
     }
 

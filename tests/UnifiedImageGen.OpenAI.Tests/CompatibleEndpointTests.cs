@@ -10,7 +10,7 @@ public class CompatibleEndpointTests
     private static (OpenAIImageGenerator, ScriptedHandler) Create(OpenAIImageGeneratorOptions options)
     {
         var server = new ScriptedHandler();
-        return (new OpenAIImageGenerator(new HttpClient(server), options), server);
+        return (Over(server, options), server);
     }
 
     [Fact]

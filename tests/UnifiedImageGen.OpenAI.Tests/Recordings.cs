@@ -43,7 +43,14 @@ internal static class Recordings
         var server = new ScriptedHandler();
         var options = new OpenAIImageGeneratorOptions { ApiKey = ApiKey };
         configure?.Invoke(options);
-        return (new OpenAIImageGenerator(new HttpClient(server), options), server);
+        return (Over(server, options), server);
+    }
+
+    /// <summary>A generator whose API calls and result downloads both go to <paramref name="server"/> (the public constructors download through a guarded client of their own).</summary>
+    public static OpenAIImageGenerator Over(ScriptedHandler server, OpenAIImageGeneratorOptions options)
+    {
+        var http = new HttpClient(server);
+        return new OpenAIImageGenerator(http, options, new Http.ImageDownloader(http, options.Download, "openai"), TimeProvider.System, []);
     }
 
     private static byte[] Pixels(int width, int height)

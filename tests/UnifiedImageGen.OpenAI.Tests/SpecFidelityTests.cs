@@ -231,6 +231,6 @@ public class SpecFidelityTests
     private static (OpenAIImageGenerator, ScriptedHandler) CreateFor(OpenAIImageGeneratorOptions options)
     {
         var server = new ScriptedHandler();
-        return (new OpenAIImageGenerator(new HttpClient(server), options), server);
+        return (Recordings.Over(server, options), server);
     }
 }

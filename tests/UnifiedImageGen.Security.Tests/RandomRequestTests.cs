@@ -1,4 +1,6 @@
+using System.Net;
 using System.Text.Json.Nodes;
+using UnifiedImageGen.Http;
 using UnifiedImageGen.Security.Tests.Harness;
 using UnifiedImageGen.Validation;
 
@@ -95,6 +97,166 @@ public class RandomRequestTests
         }
 
         Assert.True(succeeded > 0, $"{provider}: no random request succeeded; the emulator or the generator is broken ({refused} refused).");
+    }
+
+    /// <summary>Every blocked range with a random address in it, as itself and in each IPv6 form that carries an IPv4 address.</summary>
+    private static IEnumerable<(string Case, IPAddress Address)> RandomBlockedAddresses(Random random)
+    {
+        foreach (var range in Hostile.BlockedIPv4)
+        {
+            var v4 = range.Random(random);
+            yield return ($"{v4} in {range}", v4);
+            foreach (string form in Hostile.IPv6Forms)
+            {
+                var v6 = Hostile.Embed(v4, form, random);
+                yield return ($"{v6} ({form} of {v4} in {range})", v6);
+            }
+        }
+
+        foreach (var range in Hostile.BlockedIPv6)
+        {
+            var v6 = range.Random(random);
+            yield return ($"{v6} in {range}", v6);
+        }
+    }
+
+    [Fact]
+    public void AddressPolicy_OnRandomAddresses_RefusesEveryBlockedRangeAndItsIPv6Forms_AndKeepsPublicOnesOpen()
+    {
+        var random = new Random(20261123);
+        for (int round = 0; round < 200; round++)
+        {
+            foreach (var (name, address) in RandomBlockedAddresses(random))
+            {
+                Assert.True(ImageDownloader.IsPrivate(address), $"{name} was taken for a public address");
+            }
+
+            // A public IPv4 address stays public in the forms that carry it faithfully, and is refused in the forms that hide it.
+            var v4 = Hostile.RandomPublicIPv4(random);
+            Assert.False(ImageDownloader.IsPrivate(v4), $"{v4} was taken for a private address");
+            foreach (string form in Hostile.IPv6Forms)
+            {
+                var v6 = Hostile.Embed(v4, form, random);
+                Assert.Equal(Hostile.AlwaysRefusedForms.Contains(form), ImageDownloader.IsPrivate(v6));
+            }
+
+            // Random global unicast IPv6 (2000::/3) outside the special-purpose ranges and 6to4 is public.
+            byte[] b = new byte[16];
+            random.NextBytes(b);
+            b[0] = (byte)(0x20 | (b[0] & 0x1F));
+            var global = new IPAddress(b);
+            if (!Hostile.BlockedIPv6.Any(r => r.Contains(global)) && !(b[0] == 0x20 && b[1] == 0x02))
+            {
+                Assert.False(ImageDownloader.IsPrivate(global), $"{global} was taken for a private address");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task ResultUrls_AtRandomAddressesInEveryBlockedRange_AreRefusedWithoutAFetch_ByEveryUrlProvider()
+    {
+        var random = new Random(20261124);
+        int i = 0;
+        foreach (var (name, address) in RandomBlockedAddresses(random))
+        {
+            string provider = ProviderHost.UrlResults[i++ % ProviderHost.UrlResults.Length];
+            using var host = new ProviderHost(provider);
+            var url = new Uri($"https://{Hostile.UrlHost(address)}/a.png");
+            host.Server.ImageUrl = url.AbsoluteUri;
+            var ex = await Hostile.Catch(() => host.Run(host.Provider.GenerateAsync(ProviderHost.Valid(provider))));
+            var refused = Assert.IsType<ImageGenerationException>(ex, exactMatch: false);
+            Assert.True(refused.Kind == ImageGenerationErrorKind.UnexpectedResponse && refused.Message.Contains("local or private", StringComparison.Ordinal), $"{provider}, {name}: {refused.Kind} {refused.Message}");
+            Assert.DoesNotContain(host.Server.Requests, r => r.Uri.Host == url.Host);
+        }
+    }
+
+    [Fact]
+    public async Task ResultHosts_ResolvingToRandomBlockedAddresses_AreRefusedWhenConnecting_ThroughTheDependencyInjectionPath()
+    {
+        var random = new Random(20261125);
+        int i = 0;
+        foreach (var (name, address) in RandomBlockedAddresses(random))
+        {
+            string provider = ProviderHost.UrlResults[i++ % ProviderHost.UrlResults.Length];
+            // The real guarded download handler; the name resolves (without DNS) to the blocked address.
+            using var host = new ProviderHost(provider, configure: o => o.Download.HostResolver = (_, _) => ValueTask.FromResult(new[] { address }), guardedDownloads: true);
+            var ex = await Hostile.Catch(() => host.Run(host.Provider.GenerateAsync(ProviderHost.Valid(provider))));
+            var refused = Assert.IsType<ImageGenerationException>(ex, exactMatch: false);
+            Assert.True(refused.Kind == ImageGenerationErrorKind.UnexpectedResponse && refused.Message.Contains("cdn.example.com", StringComparison.Ordinal) && refused.Message.Contains("local or private", StringComparison.Ordinal), $"{provider}, {name}: {refused.Kind} {refused.Message}");
+            Assert.Equal(provider, refused.Provider);
+            Assert.DoesNotContain(host.Server.Requests, r => r.Uri.Host == "cdn.example.com");
+        }
+    }
+
+    public static TheoryData<string> UrlProviders() => [.. ProviderHost.UrlResults];
+
+    [Theory]
+    [MemberData(nameof(UrlProviders))]
+    public async Task RandomRedirectChains_AreFollowedOnlyToPublicHttps_AndNeverPastTheLimit(string provider)
+    {
+        var random = new Random(StableSeed(provider) ^ 0x5EED);
+        HttpStatusCode[] redirects = [HttpStatusCode.MovedPermanently, HttpStatusCode.Found, HttpStatusCode.SeeOther, HttpStatusCode.TemporaryRedirect, HttpStatusCode.PermanentRedirect];
+        for (int round = 0; round < 40; round++)
+        {
+            var chain = new List<Uri> { new(FakeProviderServer.DefaultImageUrl) };
+            for (int hop = random.Next(0, 8); hop > 0; hop--)
+            {
+                chain.Add(random.Next(3) == 0 ? new Uri(chain[^1], $"/r/{round}/{hop}") : new Uri($"https://hop{random.Next(100)}.example.net/r/{round}/{hop}"));
+            }
+
+            var blocked = random.Next(2) == 0
+                ? Hostile.Embed(Hostile.BlockedIPv4[random.Next(Hostile.BlockedIPv4.Length)].Random(random), Hostile.IPv6Forms[random.Next(Hostile.IPv6Forms.Length)], random)
+                : Hostile.BlockedIPv6[random.Next(Hostile.BlockedIPv6.Length)].Random(random);
+            string ending = new[] { "blocked", "blocked", "image", "http", "credentials" }[random.Next(5)];
+            chain.Add(ending switch
+            {
+                "blocked" => new Uri($"https://{Hostile.UrlHost(blocked)}/latest/meta-data/"),
+                "image" => new Uri($"https://img{round}.example.org/final.png"),
+                "http" => new Uri($"http://img{round}.example.org/final.png"),
+                _ => new Uri($"https://user:secret@img{round}.example.org/final.png"),
+            });
+
+            using var host = new ProviderHost(provider);
+            host.Server.ImageUrl = chain[0].AbsoluteUri;
+            host.Server.Override = (request, _) =>
+            {
+                int at = chain.FindIndex(u => u.AbsoluteUri == request.RequestUri!.AbsoluteUri);
+                if (at < 0 || request.Method != HttpMethod.Get)
+                {
+                    return null;
+                }
+
+                if (at == chain.Count - 1)
+                {
+                    return Task.FromResult(FakeProviderServer.Image());
+                }
+
+                var next = chain[at + 1];
+                var location = next.Host == chain[at].Host && random.Next(2) == 0 ? new Uri(next.PathAndQuery, UriKind.Relative) : next;
+                return Task.FromResult(new HttpResponseMessage(redirects[random.Next(redirects.Length)]) { Headers = { Location = location } });
+            };
+
+            int hops = chain.Count - 1;
+            string what = $"{provider}, round {round}: {string.Join(" -> ", chain)}";
+            var ex = await Hostile.Catch(() => host.Run(host.Provider.GenerateAsync(ProviderHost.Valid(provider))));
+            if (hops > 5)
+            {
+                Assert.True(ex is ImageGenerationException { Kind: ImageGenerationErrorKind.UnexpectedResponse } e && e.Message.Contains("redirected more than", StringComparison.Ordinal), $"{what}: {ex}");
+            }
+            else if (ending == "image")
+            {
+                Assert.True(ex is null, $"{what}: {ex}");
+            }
+            else
+            {
+                string expected = ending switch { "blocked" => "local or private", "http" => "only https", _ => "credentials" };
+                Assert.True(ex is ImageGenerationException { Kind: ImageGenerationErrorKind.UnexpectedResponse } e && e.Message.Contains(expected, StringComparison.Ordinal), $"{what}: {ex}");
+            }
+
+            var fetched = host.Server.Requests.Where(r => chain.Any(u => u.AbsoluteUri == r.Uri.AbsoluteUri)).ToArray();
+            Assert.True(fetched.Length <= Math.Min(hops, 5) + 1, $"{what}: {fetched.Length} fetches");
+            Assert.DoesNotContain(host.Server.Requests, r => r.Uri.Scheme != "https" || r.Uri.UserInfo.Length > 0 || (IPAddress.TryParse(r.Uri.DnsSafeHost, out var a) && ImageDownloader.IsPrivate(a)));
+        }
     }
 
     private static int StableSeed(string text) => text.Aggregate(17, (h, c) => (h * 31) + c) & int.MaxValue;

@@ -102,7 +102,7 @@ public sealed class ImageGenerationBuilder
         Services.AddHttpClient(downloadClientName)
             .RemoveAllLoggers()
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(sp => ImageDownloader.CreateGuardedHandler(sp.GetRequiredService<IOptionsMonitor<TOptions>>().Get(name).Download))
+            .ConfigurePrimaryHttpMessageHandler(sp => ImageDownloader.CreateGuardedHandler(sp.GetRequiredService<IOptionsMonitor<TOptions>>().Get(name).Download, name))
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
 
         Services.AddKeyedSingleton<TGenerator>(name, (sp, _) =>

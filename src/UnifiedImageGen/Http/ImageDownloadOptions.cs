@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace UnifiedImageGen.Http;
 
 /// <summary>Limits for downloading the images providers answer with as URLs.</summary>
@@ -24,4 +26,23 @@ public sealed class ImageDownloadOptions
     /// <summary>Allows downloads from loopback, private and link-local addresses of any host. Off by default (SSRF guard).</summary>
     /// <value><see langword="false"/>.</value>
     public bool AllowPrivateNetworks { get; set; }
+
+    /// <summary>
+    /// The proxy downloads go through (<c>http://proxy.example:3128</c>; credentials may be written into the URL). No
+    /// proxy is used when null, whatever the environment (<c>HTTPS_PROXY</c>, <c>HTTP_PROXY</c>) or
+    /// <see cref="HttpClient.DefaultProxy"/> say: behind a proxy, a connection-time address check would see only the
+    /// proxy. With a proxy, each target host is resolved and checked before the request is sent; the proxy resolves it
+    /// again, so an answer that changes in between (DNS rebinding) is not seen: let the proxy refuse private
+    /// destinations too.
+    /// </summary>
+    /// <value><see langword="null"/>: direct connections.</value>
+    public Uri? Proxy { get; set; }
+
+    /// <summary>
+    /// Resolves a host name to the addresses a download may use; each address is checked before a connection is made.
+    /// When null, the system resolver (<see cref="Dns.GetHostAddressesAsync(string, CancellationToken)"/>). Set it to
+    /// resolve through your own DNS (split-horizon, DNS over HTTPS) or to pin hosts in tests.
+    /// </summary>
+    /// <value><see langword="null"/>: the system resolver.</value>
+    public Func<string, CancellationToken, ValueTask<IPAddress[]>>? HostResolver { get; set; }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using UnifiedImageGen.Imaging;
 
 namespace UnifiedImageGen.Http;
@@ -177,79 +176,26 @@ public sealed class ImageDownloader
     }
 
     /// <summary>
-    /// Whether an address is loopback, private (RFC 1918, unique-local), link-local (including 169.254.169.254,
-    /// the cloud metadata service), carrier-grade NAT, multicast or unspecified.
+    /// Whether an address is not a public internet host: every range of the IANA IPv4 and IPv6 special-purpose
+    /// registries that is not globally reachable (loopback, private-use, link-local including 169.254.169.254, the cloud
+    /// metadata service, carrier-grade NAT, benchmarking, documentation, IETF protocol assignments, ...), multicast,
+    /// reserved and unallocated space, and IPv6 addresses that carry such an IPv4 address (IPv4-mapped and -translated,
+    /// NAT64 <c>64:ff9b::/96</c>, 6to4 <c>2002::/16</c>); the local-use NAT64 prefix and Teredo are refused whole.
     /// </summary>
     /// <param name="address">The address.</param>
-    public static bool IsPrivate(IPAddress address)
-    {
-        ArgumentNullException.ThrowIfNull(address);
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) || address.Equals(IPAddress.Broadcast))
-        {
-            return true;
-        }
-
-        if (address.AddressFamily == AddressFamily.InterNetwork)
-        {
-            byte[] b = address.GetAddressBytes();
-            return b[0] == 10 || b[0] == 0
-                || (b[0] == 172 && b[1] >= 16 && b[1] <= 31)
-                || (b[0] == 192 && b[1] == 168)
-                || (b[0] == 169 && b[1] == 254)
-                || (b[0] == 100 && b[1] >= 64 && b[1] <= 127)
-                || b[0] >= 224;
-        }
-
-        return address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast || address.IsIPv6UniqueLocal;
-    }
+    public static bool IsPrivate(IPAddress address) => SpecialPurposeAddresses.NonPublicRange(address) is not null;
 
     /// <summary>
-    /// Creates the primary handler for a download client: it re-checks every resolved address at connect time (so a
-    /// public name that resolves to a private address, or a redirect to one, is refused) and leaves redirects to the
-    /// downloader.
+    /// Creates the primary handler for a download client: it checks every resolved address when it connects (so a
+    /// public name that resolves to a private address, or a redirect to one, is refused), leaves redirects to the
+    /// downloader, and uses no proxy unless <see cref="ImageDownloadOptions.Proxy"/> names one (then it checks each
+    /// target host before sending). A refused target fails the request with an <see cref="ImageGenerationException"/>
+    /// of kind <see cref="ImageGenerationErrorKind.UnexpectedResponse"/>.
     /// </summary>
     /// <param name="options">The same options the downloader uses.</param>
-    public static SocketsHttpHandler CreateGuardedHandler(ImageDownloadOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        return new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-            ConnectTimeout = TimeSpan.FromSeconds(15),
-            ConnectCallback = async (context, cancellationToken) =>
-            {
-                var host = context.DnsEndPoint.Host;
-                bool trusted = options.AllowPrivateNetworks || options.AllowedHosts.Any(h => string.Equals(h, host, StringComparison.OrdinalIgnoreCase));
-                var addresses = IPAddress.TryParse(host, out var literal)
-                    ? [literal]
-                    : await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
-                var allowed = trusted ? addresses : addresses.Where(a => !IsPrivate(a)).ToArray();
-                if (allowed.Length == 0)
-                {
-                    throw new HttpRequestException(HttpRequestError.ConnectionError, $"Refused to connect to '{host}': it resolves only to local or private addresses.");
-                }
-
-                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                try
-                {
-                    await socket.ConnectAsync(allowed, context.DnsEndPoint.Port, cancellationToken).ConfigureAwait(false);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-        };
-    }
+    /// <param name="providerName">The provider name for error messages.</param>
+    public static HttpMessageHandler CreateGuardedHandler(ImageDownloadOptions options, string providerName = "download") =>
+        GuardedDownloadHandler.Create(options, providerName);
 
     private static bool IsRedirect(HttpStatusCode status) =>
         status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther

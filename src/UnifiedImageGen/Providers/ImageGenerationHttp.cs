@@ -35,8 +35,9 @@ public static class ImageGenerationHttp
 
     /// <summary>Creates a download client whose connections are checked against private addresses (see <see cref="ImageDownloader.CreateGuardedHandler"/>).</summary>
     /// <param name="options">The download limits.</param>
-    public static HttpClient CreateDownloadClient(ImageDownloadOptions options) =>
-        new(ImageDownloader.CreateGuardedHandler(options), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+    /// <param name="providerName">The provider name for error messages.</param>
+    public static HttpClient CreateDownloadClient(ImageDownloadOptions options, string providerName = "download") =>
+        new(ImageDownloader.CreateGuardedHandler(options, providerName), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
 
     /// <summary>The address with a trailing slash, so relative paths append to it instead of replacing its last segment.</summary>
     /// <param name="uri">A base address.</param>
@@ -47,8 +48,10 @@ public static class ImageGenerationHttp
     }
 
     /// <summary>
-    /// Sets up the downloader of a provider and the clients it must dispose: when the provider created its own API
-    /// client (<paramref name="owned"/>) and no downloader was given, it also gets a guarded download client.
+    /// Sets up the downloader of a provider and the clients it must dispose. Result URLs never go through the API
+    /// client: its handlers are the caller's (they may follow redirects, use the system proxy, or skip the address
+    /// check), so unless dependency injection gave a downloader over its guarded client, the provider gets a guarded
+    /// download client of its own.
     /// </summary>
     /// <param name="httpClient">The API client.</param>
     /// <param name="options">The provider's options (download limits).</param>
@@ -59,12 +62,13 @@ public static class ImageGenerationHttp
     {
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(options);
-        if (downloader is not null || !owned)
+        IDisposable[] api = owned ? [httpClient] : [];
+        if (downloader is not null)
         {
-            return (downloader ?? new ImageDownloader(httpClient, options.Download, providerName), owned ? [httpClient] : []);
+            return (downloader, api);
         }
 
-        var downloadClient = CreateDownloadClient(options.Download);
-        return (new ImageDownloader(downloadClient, options.Download, providerName), [httpClient, downloadClient]);
+        var downloadClient = CreateDownloadClient(options.Download, providerName);
+        return (new ImageDownloader(downloadClient, options.Download, providerName), [.. api, downloadClient]);
     }
 }

@@ -54,6 +54,12 @@ public abstract class ImageGeneratorOptionsBase
         {
             yield return $"{configurationPath}:Download:MaxBytes and Download:Timeout must be positive.";
         }
+
+        // The value is not repeated: a proxy URL can carry a password.
+        if (Download.Proxy is { } proxy && (!proxy.IsAbsoluteUri || proxy.Scheme is not ("http" or "https" or "socks4" or "socks4a" or "socks5")))
+        {
+            yield return $"{configurationPath}:Download:Proxy must be an absolute http, https or socks URL.";
+        }
     }
 
     /// <summary>Throws when <see cref="Validate"/> finds problems; providers call it in their constructors.</summary>

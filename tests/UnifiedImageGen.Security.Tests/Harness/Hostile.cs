@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using System.Net;
 using UnifiedImageGen.Imaging;
 
 namespace UnifiedImageGen.Security.Tests.Harness;
@@ -144,5 +145,151 @@ public static class Hostile
             length = Headers.ContentLength ?? -1;
             return length >= 0;
         }
+    }
+
+    /// <summary>
+    /// Every IPv4 range a download must never reach, written out here from the IANA IPv4 Special-Purpose Address
+    /// Registry (iana.org/assignments/iana-ipv4-special-registry, the entries whose "Globally Reachable" is False) plus
+    /// multicast (RFC 5771) and the reserved 240.0.0.0/4 (RFC 1112): the tests' own table, not the SDK's.
+    /// </summary>
+    public static readonly AddressRange[] BlockedIPv4 =
+    [
+        new("0.0.0.0/8", "this network"), new("10.0.0.0/8", "private-use"), new("100.64.0.0/10", "shared address space"),
+        new("127.0.0.0/8", "loopback"), new("169.254.0.0/16", "link-local"), new("172.16.0.0/12", "private-use"),
+        new("192.0.0.0/24", "IETF protocol assignments"), new("192.0.0.0/29", "IPv4 service continuity prefix"),
+        new("192.0.0.8/32", "IPv4 dummy address"), new("192.0.0.170/31", "NAT64/DNS64 discovery"),
+        new("192.0.2.0/24", "documentation"), new("192.88.99.0/24", "6to4 relay anycast"), new("192.168.0.0/16", "private-use"),
+        new("198.18.0.0/15", "benchmarking"), new("198.51.100.0/24", "documentation"), new("203.0.113.0/24", "documentation"),
+        new("224.0.0.0/4", "multicast"), new("240.0.0.0/4", "reserved"), new("255.255.255.255/32", "limited broadcast"),
+    ];
+
+    /// <summary>
+    /// IPv6 ranges a download must never reach, from the IANA IPv6 Special-Purpose Address Registry
+    /// (iana.org/assignments/iana-ipv6-special-registry) and the IPv6 address space registry (outside 2000::/3).
+    /// </summary>
+    public static readonly AddressRange[] BlockedIPv6 =
+    [
+        new("::1/128", "loopback"), new("::/128", "unspecified"), new("100::/64", "discard-only"), new("100:0:0:1::/64", "dummy prefix"),
+        new("64:ff9b:1::/48", "local-use NAT64"), new("2001::/23", "IETF protocol assignments"), new("2001::/32", "Teredo"),
+        new("2001:2::/48", "benchmarking"), new("2001:db8::/32", "documentation"), new("3fff::/20", "documentation"),
+        new("5f00::/16", "SRv6 SIDs"), new("fc00::/7", "unique-local"), new("fe80::/10", "link-local"), new("fec0::/10", "site-local"),
+        new("ff00::/8", "multicast"), new("4000::/2", "unallocated"),
+    ];
+
+    /// <summary>The IPv6 forms an IPv4 address can travel in, each refused when the IPv4 address is.</summary>
+    public static readonly string[] IPv6Forms = ["mapped", "translated", "nat64", "nat64-local", "6to4", "teredo", "compatible"];
+
+    /// <summary>The forms that hide any IPv4 address, public or not, and are refused whole.</summary>
+    public static readonly string[] AlwaysRefusedForms = ["nat64-local", "teredo", "compatible"];
+
+    /// <summary>
+    /// <paramref name="ipv4"/> inside an IPv6 address: IPv4-mapped ::ffff:0:0/96 (RFC 4291), IPv4-translated
+    /// ::ffff:0:0:0/96 (RFC 6145/7915), NAT64 64:ff9b::/96 and local-use 64:ff9b:1::/48 (RFC 6052, RFC 8215, with a /96
+    /// prefix), 6to4 2002::/16 (RFC 3056), Teredo 2001::/32 (RFC 4380: client address XOR-ed) or IPv4-compatible ::/96.
+    /// </summary>
+    public static IPAddress Embed(IPAddress ipv4, string form, Random random)
+    {
+        byte[] v4 = ipv4.GetAddressBytes(), b = new byte[16];
+        void Tail() => v4.CopyTo(b, 12);
+        switch (form)
+        {
+            case "mapped":
+                b[10] = b[11] = 0xFF;
+                Tail();
+                break;
+            case "translated":
+                b[8] = b[9] = 0xFF;
+                Tail();
+                break;
+            case "nat64":
+                b[1] = 0x64; b[2] = 0xFF; b[3] = 0x9B;
+                Tail();
+                break;
+            case "nat64-local":
+                b[1] = 0x64; b[2] = 0xFF; b[3] = 0x9B; b[5] = 1; b[6] = (byte)random.Next(256); b[7] = (byte)random.Next(256);
+                Tail();
+                break;
+            case "6to4":
+                b[0] = 0x20; b[1] = 0x02;
+                v4.CopyTo(b, 2);
+                random.NextBytes(b.AsSpan(6));
+                break;
+            case "teredo":
+                b[0] = 0x20; b[1] = 0x01;
+                RandomPublicIPv4(random).GetAddressBytes().CopyTo(b, 4); // the Teredo server
+                b[10] = (byte)random.Next(256); b[11] = (byte)random.Next(256); // obfuscated port
+                for (int i = 0; i < 4; i++)
+                {
+                    b[12 + i] = (byte)~v4[i];
+                }
+
+                break;
+            case "compatible":
+                Tail();
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(form), form, null);
+        }
+
+        return new IPAddress(b);
+    }
+
+    /// <summary>A random IPv4 address outside every range of <see cref="BlockedIPv4"/>.</summary>
+    public static IPAddress RandomPublicIPv4(Random random)
+    {
+        while (true)
+        {
+            var address = new IPAddress(new[] { (byte)random.Next(1, 224), (byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(1, 255) });
+            if (!BlockedIPv4.Any(r => r.Contains(address)))
+            {
+                return address;
+            }
+        }
+    }
+
+    /// <summary>How a URL writes an address: IPv6 in brackets.</summary>
+    public static string UrlHost(IPAddress address) => address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
+
+    /// <summary>A CIDR range and its registry name; <see cref="Random"/> picks an address inside it.</summary>
+    public sealed record AddressRange(string Cidr, string Name)
+    {
+        private byte[] Network => IPAddress.Parse(Cidr[..Cidr.IndexOf('/')]).GetAddressBytes();
+
+        private int PrefixLength => int.Parse(Cidr[(Cidr.IndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+
+        public IPAddress Random(Random random)
+        {
+            byte[] network = Network, address = new byte[network.Length];
+            random.NextBytes(address);
+            for (int bit = 0; bit < PrefixLength; bit++)
+            {
+                int mask = 0x80 >> (bit % 8);
+                address[bit / 8] = (byte)((address[bit / 8] & ~mask) | (network[bit / 8] & mask));
+            }
+
+            return new IPAddress(address);
+        }
+
+        public bool Contains(IPAddress address)
+        {
+            byte[] network = Network, bytes = address.GetAddressBytes();
+            if (bytes.Length != network.Length)
+            {
+                return false;
+            }
+
+            for (int bit = 0; bit < PrefixLength; bit++)
+            {
+                int mask = 0x80 >> (bit % 8);
+                if ((bytes[bit / 8] & mask) != (network[bit / 8] & mask))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        public override string ToString() => $"{Cidr} ({Name})";
     }
 }

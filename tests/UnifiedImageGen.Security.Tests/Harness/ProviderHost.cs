@@ -20,7 +20,9 @@ namespace UnifiedImageGen.Security.Tests.Harness;
 /// <summary>
 /// One provider registered through dependency injection exactly as an application does it (typed client with the
 /// User-Agent, resilience and HTTP logging handlers, guarded download client), except that the primary handlers of both
-/// clients are a <see cref="FakeProviderServer"/> and the clock is a <see cref="ManualTimeProvider"/>.
+/// clients are a <see cref="FakeProviderServer"/> and the clock is a <see cref="ManualTimeProvider"/>. With
+/// <c>guardedDownloads</c> the download client keeps its real guarded handler (set <c>Download.HostResolver</c> so no
+/// name reaches the machine's DNS).
 /// </summary>
 public sealed class ProviderHost : IDisposable
 {
@@ -53,7 +55,7 @@ public sealed class ProviderHost : IDisposable
 
     private readonly ServiceProvider _services;
 
-    public ProviderHost(string provider, Action<ImageGenerationBuilder>? pipeline = null, ILoggerProvider? logs = null, Action<ImageGeneratorOptionsBase>? configure = null)
+    public ProviderHost(string provider, Action<ImageGenerationBuilder>? pipeline = null, ILoggerProvider? logs = null, Action<ImageGeneratorOptionsBase>? configure = null, bool guardedDownloads = false)
     {
         Name = provider;
         Server = new FakeProviderServer(provider);
@@ -110,7 +112,7 @@ public sealed class ProviderHost : IDisposable
                 throw new ArgumentOutOfRangeException(nameof(provider), provider, null);
         }
 
-        if (provider != "placeholder")
+        if (provider != "placeholder" && !guardedDownloads)
         {
             services.AddHttpClient($"UnifiedImageGen.{provider}.Downloads").ConfigurePrimaryHttpMessageHandler(() => Server);
         }

@@ -119,6 +119,13 @@ public class DownloadAndDecodeTests
     [InlineData("fd00::1", true)]
     [InlineData("::ffff:10.0.0.1", true)]
     [InlineData("2606:4700::1111", false)]
+    [InlineData("198.18.0.1", true)]
+    [InlineData("192.0.0.8", true)]
+    [InlineData("64:ff9b::a00:1", true)]
+    [InlineData("64:ff9b::808:808", false)]
+    [InlineData("2002:a00:1::1", true)]
+    [InlineData("2002:808:808::1", false)]
+    [InlineData("::ffff:0:a00:1", true)]
     public void IsPrivate_ClassifiesAddresses(string address, bool expected) =>
         Assert.Equal(expected, ImageDownloader.IsPrivate(IPAddress.Parse(address)));
 
@@ -126,8 +133,10 @@ public class DownloadAndDecodeTests
     public async Task GuardedHandler_RefusesToConnectToLoopbackByName()
     {
         using var client = new HttpClient(ImageDownloader.CreateGuardedHandler(new ImageDownloadOptions()));
-        var ex = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync("http://127.0.0.1:9/"));
+        var ex = await Assert.ThrowsAsync<ImageGenerationException>(() => client.GetAsync("http://127.0.0.1:9/"));
+        Assert.Equal(ImageGenerationErrorKind.UnexpectedResponse, ex.Kind);
         Assert.Contains("local or private", ex.Message);
+        Assert.Contains("127.0.0.0/8 (loopback", ex.Message);
     }
 
     [Fact]
