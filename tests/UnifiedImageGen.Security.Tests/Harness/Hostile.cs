@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Globalization;
+using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
-using System.Net;
 using UnifiedImageGen.Imaging;
 
 namespace UnifiedImageGen.Security.Tests.Harness;
