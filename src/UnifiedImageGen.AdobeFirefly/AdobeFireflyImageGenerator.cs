@@ -134,6 +134,7 @@ public sealed class AdobeFireflyImageGenerator : JobImageGeneratorBase, IDisposa
         using var message = await RequestAsync(HttpMethod.Post, new Uri(Base(), path), header, cancellationToken).ConfigureAwait(false);
         message.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, FireflyJsonContext.Default.JsonObject));
         message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        ProviderTransport.MarkBillableSubmit(message, model, applied.Count);
         var started = await _transport.SendJsonAsync(message, FireflyJsonContext.Default.FireflyStarted, model, cancellationToken).ConfigureAwait(false);
         string jobId = started.StatusUrl ?? throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, "Firefly accepted the request without a statusUrl.") { Provider = ProviderName, Model = model };
         FireflyUrl(jobId);

@@ -120,6 +120,7 @@ public sealed class BlackForestLabsImageGenerator : JobImageGeneratorBase, IDisp
         using var message = Request(HttpMethod.Post, new Uri(ImageGenerationHttp.WithTrailingSlash(_options.Endpoint), "v1/" + model));
         message.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, BflJsonContext.Default.JsonObject));
         message.Content.Headers.ContentType = new("application/json");
+        ProviderTransport.MarkBillableSubmit(message, model, validation.Request.Count);
         var submitted = await _transport.SendJsonAsync(message, BflJsonContext.Default.BflSubmitted, model, cancellationToken, 16L * 1024 * 1024).ConfigureAwait(false);
 
         // The task is accepted (and billed) by now: never throw over a missing field that a valid answer may lack.

@@ -199,6 +199,7 @@ public sealed class ComfyUIImageGenerator : JobImageGeneratorBase, IDisposable
 
         using var message = Request(HttpMethod.Post, new Uri(server, "prompt"));
         message.Content = Json(new JsonObject { ["prompt"] = graph, ["client_id"] = _clientId });
+        ProviderTransport.MarkBillableSubmit(message, model, applied.Count);
         using var answer = await ReadJsonAsync(message, cancellationToken, model).ConfigureAwait(false);
         string promptId = answer.RootElement.TryGetProperty("prompt_id", out var id) && id.GetString() is { } value ? value
             : throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, "ComfyUI queued the workflow without a prompt_id.") { Provider = ProviderName, Model = model };

@@ -151,6 +151,7 @@ public sealed class FalImageGenerator : JobImageGeneratorBase, IDisposable
         {
             using var sync = Request(HttpMethod.Post, new Uri(ImageGenerationHttp.WithTrailingSlash(_options.SyncEndpoint), endpoint));
             sync.Content = content;
+            ProviderTransport.MarkBillableSubmit(sync, endpoint, applied.Count);
             using var response = await _transport.SendAsync(sync, endpoint, cancellationToken).ConfigureAwait(false);
             string requestId = response.Headers.TryGetValues("x-fal-request-id", out var ids) ? ids.First() : "sync-" + Guid.NewGuid().ToString("N");
             var output = await ReadAsync(response, FalJsonContext.Default.FluxOutput, endpoint, cancellationToken).ConfigureAwait(false);
@@ -173,6 +174,7 @@ public sealed class FalImageGenerator : JobImageGeneratorBase, IDisposable
             submit.Headers.TryAddWithoutValidation("X-Fal-Queue-Priority", priority);
         }
 
+        ProviderTransport.MarkBillableSubmit(submit, endpoint, applied.Count);
         var submitted = await _transport.SendJsonAsync(submit, FalJsonContext.Default.QueueSubmitted, endpoint, cancellationToken).ConfigureAwait(false);
         if (submitted.RequestId is not { } requestIdOfJob || !IsRequestId(requestIdOfJob))
         {

@@ -291,7 +291,7 @@ public sealed class GoogleImageGenerator : IImageGenerator, IDisposable
         }
 
         MergeDeep(body, json);
-        using var buffer = await PostAsync(model, "generateContent", body, cancellationToken).ConfigureAwait(false);
+        using var buffer = await PostAsync(model, "generateContent", body, request.Count, cancellationToken).ConfigureAwait(false);
         using var document = Parse(buffer, model);
         var root = document.RootElement;
         if (root.TryGetProperty("promptFeedback", out var feedback) && feedback.TryGetProperty("blockReason", out var blocked))
@@ -397,7 +397,7 @@ public sealed class GoogleImageGenerator : IImageGenerator, IDisposable
 
         var body = new JsonObject { ["instances"] = new JsonArray(new JsonObject { ["prompt"] = request.Prompt }), ["parameters"] = parameters };
         MergeDeep(body, json);
-        using var buffer = await PostAsync(model, "predict", body, cancellationToken).ConfigureAwait(false);
+        using var buffer = await PostAsync(model, "predict", body, request.Count, cancellationToken).ConfigureAwait(false);
         using var document = Parse(buffer, model);
         var images = new List<GeneratedImage>();
         var reasons = new List<string>();
@@ -468,7 +468,7 @@ public sealed class GoogleImageGenerator : IImageGenerator, IDisposable
         }
     }
 
-    private async Task<PooledBuffer> PostAsync(string model, string method, JsonObject body, CancellationToken cancellationToken)
+    private async Task<PooledBuffer> PostAsync(string model, string method, JsonObject body, int images, CancellationToken cancellationToken)
     {
         Uri address;
         var message = new HttpRequestMessage(HttpMethod.Post, (Uri?)null);
@@ -491,6 +491,7 @@ public sealed class GoogleImageGenerator : IImageGenerator, IDisposable
         message.RequestUri = address;
         message.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, GoogleJsonContext.Default.JsonObject));
         message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        ProviderTransport.MarkBillableSubmit(message, model, images);
         using (message)
         {
             using var response = await _transport.SendAsync(message, model, cancellationToken).ConfigureAwait(false);

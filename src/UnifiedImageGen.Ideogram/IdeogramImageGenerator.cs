@@ -143,6 +143,7 @@ public sealed class IdeogramImageGenerator : IImageGenerator, IDisposable
         using var message = IdeogramModels.IsV3(model) ? V3Request(request, options, json, speed) : LegacyRequest(request, options, json);
         message.Headers.TryAddWithoutValidation("Api-Key", _options.ApiKey);
         message.Headers.Accept.ParseAdd("application/json");
+        ProviderTransport.MarkBillableSubmit(message, model, request.Count);
 
         IdeogramResponse answer;
         using (var response = await _transport.SendAsync(message, model, cancellationToken).ConfigureAwait(false))

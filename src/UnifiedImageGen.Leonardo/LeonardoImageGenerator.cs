@@ -231,6 +231,7 @@ public sealed class LeonardoImageGenerator : JobImageGeneratorBase, IDisposable
 
         using var message = Request(HttpMethod.Post, v2 ? "../v2/generations" : "generations");
         message.Content = JsonContent(body);
+        ProviderTransport.MarkBillableSubmit(message, model, request.Count);
         var created = await _transport.SendJsonAsync(message, LeonardoJsonContext.Default.CreateAnswer, model, cancellationToken).ConfigureAwait(false);
         var job = created.Job ?? created.V2Job;
         string id = job?.GenerationId ?? throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, "Leonardo accepted the request without a generation id.") { Provider = ProviderName, Model = model };

@@ -105,6 +105,7 @@ public sealed class OpenAIImageGenerator : IImageGenerator, IStreamingImageGener
 
         long started = _transport.TimeProvider.GetTimestamp();
         using var message = OpenAIHttpRequests.Create(plan, plan.Request, _options, stream: true);
+        ProviderTransport.MarkBillableSubmit(message, plan.Model.Id, plan.Request.Count);
         using var response = await _transport.SendAsync(message, plan.Model.Id, cancellationToken).ConfigureAwait(false);
         string? requestId = RequestId(response);
         if (PooledBuffer.IsJsonContent(response.Content))
@@ -233,6 +234,7 @@ public sealed class OpenAIImageGenerator : IImageGenerator, IStreamingImageGener
     {
         long started = _transport.TimeProvider.GetTimestamp();
         using var message = OpenAIHttpRequests.Create(plan, part, _options, stream: false);
+        ProviderTransport.MarkBillableSubmit(message, plan.Model.Id, part.Count);
         using var response = await _transport.SendAsync(message, plan.Model.Id, cancellationToken).ConfigureAwait(false);
         return await ReadResultAsync(plan, part, response, started, cancellationToken).ConfigureAwait(false);
     }

@@ -192,6 +192,7 @@ public sealed class ReplicateImageGenerator : JobImageGeneratorBase, IDisposable
             message.Headers.TryAddWithoutValidation("Cancel-After", string.Create(CultureInfo.InvariantCulture, $"{Math.Max(5, (long)Math.Ceiling(_options.MaxWait.TotalSeconds))}s"));
         }
 
+        ProviderTransport.MarkBillableSubmit(message, modelId, request.Count);
         var submitted = TimeProvider.GetUtcNow();
         Prediction prediction;
         try

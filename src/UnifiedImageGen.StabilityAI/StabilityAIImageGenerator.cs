@@ -184,6 +184,7 @@ public sealed class StabilityAIImageGenerator : JobImageGeneratorBase, IDisposab
             message.Headers.TryAddWithoutValidation("stability-client-user-id", user.Length > 256 ? user[..256] : user);
         }
 
+        ProviderTransport.MarkBillableSubmit(message, modelId, applied.Count);
         using var response = await _transport.SendAsync(message, modelId, cancellationToken).ConfigureAwait(false);
         if (endpoint.IsAsync)
         {

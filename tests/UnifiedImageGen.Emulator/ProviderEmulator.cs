@@ -136,6 +136,14 @@ public sealed class ProviderEmulator : IAsyncDisposable
             }
 
             var response = await answer(fault).ConfigureAwait(false);
+
+            // A submit answered with a success status is work the provider accepted, and bills, whatever follows.
+            // Counted before the answer goes out: the client may finish before this method runs on.
+            if (operation == EmulatedOperation.Submit && (fault == FaultKind.WrongContentType || response.Status is >= 200 and < 300))
+            {
+                Traffic.SubmitAccepted(provider.Name);
+            }
+
             switch (fault)
             {
                 case FaultKind.ResetMidBody:

@@ -1,7 +1,13 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using UnifiedImageGen.Http;
+using Microsoft.Extensions.DependencyInjection;
+using UnifiedImageGen.Caching;
+using UnifiedImageGen.Costs;
+using UnifiedImageGen.Placeholder;
+using UnifiedImageGen.Routing;
 using UnifiedImageGen.Security.Tests.Harness;
+using UnifiedImageGen.Testing;
 using UnifiedImageGen.Validation;
 
 namespace UnifiedImageGen.Security.Tests;
@@ -256,6 +262,57 @@ public class RandomRequestTests
             var fetched = host.Server.Requests.Where(r => chain.Any(u => u.AbsoluteUri == r.Uri.AbsoluteUri)).ToArray();
             Assert.True(fetched.Length <= Math.Min(hops, 5) + 1, $"{what}: {fetched.Length} fetches");
             Assert.DoesNotContain(host.Server.Requests, r => r.Uri.Scheme != "https" || r.Uri.UserInfo.Length > 0 || (IPAddress.TryParse(r.Uri.DnsSafeHost, out var a) && ImageDownloader.IsPrivate(a)));
+    [Fact]
+    public async Task Budget_RandomHostileCountsRacingRealCalls_NeverLetSpendPassTheBudget()
+    {
+        // Seeded rounds of calls with random counts (zero, negative, int.MinValue, int.MaxValue, huge, or valid) fired at
+        // once through the README's pipeline against a budget: only valid counts are priced, and spend never passes it.
+        var random = new Random(20261119);
+        for (int round = 0; round < 20; round++)
+        {
+            var seen = new System.Collections.Concurrent.ConcurrentBag<int>();
+            var paid = new ScriptedImageGenerator("paid", async (r, _, _) =>
+            {
+                seen.Add(r.Count);
+                await Task.Yield();
+                return ScriptedImageGenerator.Result("paid", r);
+            });
+            var services = new ServiceCollection();
+            services.AddImageGeneration()
+                .AddProvider("paid", _ => paid)
+                .AddPlaceholder()
+                .UseFallback("paid/m1", "placeholder")
+                .UseCaching()
+                .UseCostTracking(c =>
+                {
+                    c.MonthlyBudgetUsd = 1.00m;
+                    c.Prices.Add(new PriceEntry { Provider = "paid", Model = "*", Unit = PriceUnit.PerImage, Usd = 0.10m });
+                });
+            await using var provider = services.BuildServiceProvider();
+            var generator = provider.GetRequiredService<IImageGenerator>();
+
+            var counts = Enumerable.Range(0, 400).Select(_ => Hostile.Count(random)).ToArray();
+            var calls = counts.Select(count => Task.Run(() => generator.GenerateAsync(new ImageGenerationRequest("a fox") { Count = count }))).ToArray();
+            await Task.WhenAll(calls.Select(c => c.ContinueWith(_ => { }, TaskScheduler.Default)));
+
+            for (int i = 0; i < calls.Length; i++)
+            {
+                var error = calls[i].Exception?.InnerException;
+                if (counts[i] is < 1 or > ImageRequestValidator.MaxCount)
+                {
+                    Assert.True(error is ArgumentOutOfRangeException, $"round {round}: Count {counts[i]} ended with {error?.GetType().Name ?? "success"}.");
+                }
+                else
+                {
+                    Assert.True(error is null or ImageGenerationException { Kind: ImageGenerationErrorKind.BudgetExceeded }, $"round {round}: Count {counts[i]} ended with {error}.");
+                }
+            }
+
+            var entries = await provider.GetRequiredService<ICostLedger>().GetEntriesAsync(new CostQuery());
+            Assert.All(entries, e => Assert.True(e.EstimatedUsd >= 0m && e.ChargedUsd >= 0m, $"round {round}: a ledger entry of {e.EstimatedUsd}/{e.ChargedUsd}."));
+            Assert.True(entries.Sum(e => e.ChargedUsd) <= 1.00m, $"round {round}: ${entries.Sum(e => e.ChargedUsd)} spent against a $1.00 budget.");
+            Assert.Equal(seen.Sum(), entries.Sum(e => e.Images));
+            Assert.All(seen, n => Assert.InRange(n, 1, ImageRequestValidator.MaxCount));
         }
     }
 

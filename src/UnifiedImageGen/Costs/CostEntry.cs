@@ -6,10 +6,13 @@ public enum CostEntryStatus
     /// <summary>The estimate is held against budgets while the call runs.</summary>
     Reserved,
 
-    /// <summary>The call finished; <see cref="CostEntry.ActualUsd"/> is what it cost.</summary>
+    /// <summary>
+    /// The call finished, or failed after a provider accepted billable work (which it bills); <see cref="CostEntry.ActualUsd"/>
+    /// is what it cost and <see cref="CostEntry.Basis"/> says how it was reached.
+    /// </summary>
     Settled,
 
-    /// <summary>The call failed and charged nothing; the reservation was released.</summary>
+    /// <summary>The call failed before any provider accepted billable work, so it charged nothing; the reservation was released.</summary>
     Released,
 }
 

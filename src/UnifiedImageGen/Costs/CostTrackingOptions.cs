@@ -21,9 +21,21 @@ public sealed class CostTrackingOptions
     /// <summary>Price lines that add to or replace the built-in table.</summary>
     public List<PriceEntry> Prices { get; } = [];
 
-    /// <summary>Whether to refuse calls to a model with no known price while any budget is set (else they run and are recorded at their reported cost, if any).</summary>
-    /// <value><see langword="false"/>.</value>
-    public bool RefuseUnpricedWithBudget { get; set; }
+    /// <summary>
+    /// Whether, while any budget is set, a call that may run on a model with no price line (and no
+    /// <see cref="UnpricedImageFloorUsd"/>) is refused with <see cref="ImageGenerationErrorKind.BudgetExceeded"/> before
+    /// any network call, the message naming the model and how to add its price. Setting it to
+    /// <see langword="false"/> lets such calls run with nothing reserved, so budgets no longer bound them.
+    /// </summary>
+    /// <value><see langword="true"/>.</value>
+    public bool RefuseUnpricedWithBudget { get; set; } = true;
+
+    /// <summary>
+    /// A price per image in USD assumed for models with no price line: reserved against budgets before the call (so an
+    /// unpriced model runs under a budget instead of being refused) and charged when the call reports no cost of its own.
+    /// </summary>
+    /// <value><see langword="null"/>: unpriced models are refused while a budget is set (see <see cref="RefuseUnpricedWithBudget"/>).</value>
+    public decimal? UnpricedImageFloorUsd { get; set; }
 
     /// <summary>Every budget in force: <see cref="Budgets"/> plus the shortcuts.</summary>
     public IReadOnlyList<BudgetPolicy> AllBudgets()
@@ -54,6 +66,11 @@ public sealed class CostTrackingOptions
             {
                 yield return $"{configurationPath}: budget limits must not be negative ({budget}).";
             }
+        }
+
+        if (UnpricedImageFloorUsd < 0)
+        {
+            yield return $"{configurationPath}:UnpricedImageFloorUsd must not be negative; it is {UnpricedImageFloorUsd}.";
         }
 
         foreach (var price in Prices)

@@ -8,7 +8,7 @@ namespace UnifiedImageGen.Costs;
 public interface ICostLedger
 {
     /// <summary>Holds <paramref name="entry"/>'s estimate if it fits every budget; otherwise records nothing and says which budget refused.</summary>
-    /// <param name="entry">A <see cref="CostEntryStatus.Reserved"/> entry.</param>
+    /// <param name="entry">A <see cref="CostEntryStatus.Reserved"/> entry; its <see cref="CostEntry.EstimatedUsd"/> is never negative (the in-memory ledger throws <see cref="ArgumentOutOfRangeException"/> for one).</param>
     /// <param name="budgets">The budgets to check.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     ValueTask<CostReservationResult> TryReserveAsync(CostEntry entry, IReadOnlyList<BudgetPolicy> budgets, CancellationToken cancellationToken = default);

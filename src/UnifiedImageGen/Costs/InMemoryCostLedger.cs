@@ -26,6 +26,8 @@ public sealed class InMemoryCostLedger : ICostLedger
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(budgets);
+        // A negative hold would lower what every budget has spent, letting other calls through.
+        ArgumentOutOfRangeException.ThrowIfNegative(entry.EstimatedUsd);
         var now = _timeProvider.GetUtcNow();
         lock (_gate)
         {

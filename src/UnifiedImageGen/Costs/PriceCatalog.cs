@@ -37,9 +37,15 @@ public sealed class PriceCatalog : IPriceCatalog
     }
 
     /// <inheritdoc/>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="request"/>'s Count is below 1: a negative estimate would free budget.</exception>
     public ImageCost? Estimate(string provider, string model, ImageGenerationRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (request.Count < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), request.Count, $"request.Count must be at least 1 to be priced; it is {request.Count}.");
+        }
+
         var entry = Find(provider, model);
         if (entry is null)
         {

@@ -133,9 +133,9 @@ public abstract class JobImageGeneratorBase : IImageJobGenerator
     {
         long started = TimeProvider.GetTimestamp();
         var (job, warnings) = await StartJobAsync(request, callerWaits: true, cancellationToken).ConfigureAwait(false);
+        ImageJob last = job;
         try
         {
-            ImageJob last = job;
             await foreach (var polled in PollAsync(job, job.Id, cancellationToken).ConfigureAwait(false))
             {
                 // Status answers may not name the model; keep the one the job was started with.
@@ -145,13 +145,11 @@ public abstract class JobImageGeneratorBase : IImageJobGenerator
             var result = await CompleteAsync(last, started, cancellationToken).ConfigureAwait(false);
             return warnings.Count == 0 ? result : result with { Warnings = [.. warnings, .. result.Warnings] };
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch when (!last.IsTerminal || cancellationToken.IsCancellationRequested)
         {
-            await CancelQuietlyAsync(job.Id).ConfigureAwait(false);
-            throw;
-        }
-        catch (ImageGenerationException ex) when (ex.Kind == ImageGenerationErrorKind.Timeout)
-        {
+            // Whatever ended the wait (MaxWait, a failed poll), a running job would run on and be billed with nobody to
+            // collect it, and a fallback route would pay a second time: stop it at the provider. A caller who cancels
+            // gets the cancel call at any stage, as before (the provider may still be finishing what we saw succeed).
             await CancelQuietlyAsync(job.Id).ConfigureAwait(false);
             throw;
         }

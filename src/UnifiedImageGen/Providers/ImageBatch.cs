@@ -1,3 +1,5 @@
+using UnifiedImageGen.Costs;
+
 namespace UnifiedImageGen.Providers;
 
 /// <summary>
@@ -31,9 +33,11 @@ public static class ImageBatch
         ArgumentNullException.ThrowIfNull(call);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxImagesPerCall, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrency, 1);
+        // Each call is a billing part: work a provider accepted in a call that then failed stays chargeable even when
+        // other calls (or another route) deliver the result.
         if (request.Count <= maxImagesPerCall)
         {
-            return await call(request, cancellationToken).ConfigureAwait(false);
+            return await BillableWork.RunPartAsync(() => call(request, cancellationToken)).ConfigureAwait(false);
         }
 
         timeProvider ??= TimeProvider.System;
@@ -52,7 +56,7 @@ public static class ImageBatch
             {
                 // Each call gets its own seed so a seeded batch does not repeat one image.
                 var part = request with { Count = share, Seed = unchecked(request.Seed + (index * maxImagesPerCall)) & long.MaxValue };
-                return (Result: await call(part, cancellationToken).ConfigureAwait(false), Error: (ImageGenerationException?)null, Share: share);
+                return (Result: await BillableWork.RunPartAsync(() => call(part, cancellationToken)).ConfigureAwait(false), Error: (ImageGenerationException?)null, Share: share);
             }
             catch (ImageGenerationException ex)
             {

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using UnifiedImageGen.Costs;
 using UnifiedImageGen.Http;
 
 namespace UnifiedImageGen.Providers;
@@ -12,6 +13,8 @@ namespace UnifiedImageGen.Providers;
 /// </summary>
 public sealed class ProviderTransport
 {
+    private static readonly HttpRequestOptionsKey<(string Model, int Images)> BillableSubmitKey = new("UnifiedImageGen.BillableSubmit");
+
     /// <summary>Creates the transport.</summary>
     /// <param name="httpClient">The provider's client (its handler chain is the caller's).</param>
     /// <param name="errorMapper">Maps failed responses; its redactor knows the provider's key.</param>
@@ -43,6 +46,23 @@ public sealed class ProviderTransport
     /// <summary>The provider name.</summary>
     public string ProviderName => ErrorMapper.ProviderName;
 
+    /// <summary>
+    /// Marks <paramref name="request"/> as the billable submit of a call: the request that starts paid work (a
+    /// generation, a prediction, a queue submit), not an upload, poll or cancel. Once the provider answers it with a
+    /// success status (or the connection breaks after it was sent, when the work may be running and is never resent)
+    /// the work counts as accepted, and a cost-tracking layer charges it even if the call then fails (a download 404,
+    /// a poll error, a cancellation), because the provider bills it.
+    /// </summary>
+    /// <param name="request">The submit.</param>
+    /// <param name="model">The model id the work is for, as the price catalog names it.</param>
+    /// <param name="images">The images the submit asks for.</param>
+    public static void MarkBillableSubmit(HttpRequestMessage request, string model, int images)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrWhiteSpace(model);
+        request.Options.Set(BillableSubmitKey, (model, images));
+    }
+
     /// <summary>Sends a request and returns a successful response whose body has not been read yet.</summary>
     /// <param name="request">The request (disposed by the caller).</param>
     /// <param name="model">The model, for error messages.</param>
@@ -60,6 +80,13 @@ public sealed class ProviderTransport
         }
         catch (HttpRequestException ex)
         {
+            // Sent, then the connection broke: the work may be running (it is never resent), so it counts as accepted.
+            if (ex.HttpRequestError is not (HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError)
+                && request.Options.TryGetValue(BillableSubmitKey, out var sent))
+            {
+                BillableWork.RecordAccepted(ProviderName, sent.Model, sent.Images);
+            }
+
             // The exception text can hold the URL (Google puts keys in query strings): keep only the error class.
             throw new ImageGenerationException(ImageGenerationErrorKind.ProviderUnavailable, $"{ProviderName} could not be reached ({ex.HttpRequestError}{(ex.StatusCode is { } s ? ", HTTP " + (int)s : "")}). Retry later or route to another provider.")
             {
@@ -83,6 +110,11 @@ public sealed class ProviderTransport
 
         if (response.IsSuccessStatusCode)
         {
+            if (request.Options.TryGetValue(BillableSubmitKey, out var submit))
+            {
+                BillableWork.RecordAccepted(ProviderName, submit.Model, submit.Images);
+            }
+
             return response;
         }
 

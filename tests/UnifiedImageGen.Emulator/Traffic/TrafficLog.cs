@@ -9,6 +9,7 @@ public sealed class TrafficLog
     private readonly ConcurrentDictionary<(string Provider, EmulatedOperation Operation), int> _requests = new();
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _connections = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _allConnections = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _accepted = new(StringComparer.Ordinal);
     private int _stalled;
     private int _active;
     private int _peakActive;
@@ -31,6 +32,10 @@ public sealed class TrafficLog
     /// <param name="provider">The provider.</param>
     public int Count(string provider) => _requests.Where(r => r.Key.Provider == provider).Sum(r => r.Value);
 
+    /// <summary>Billable submits of one provider answered with a success status: work the provider accepted and bills.</summary>
+    /// <param name="provider">The provider.</param>
+    public int Accepted(string provider) => _accepted.TryGetValue(provider, out int n) ? n : 0;
+
     /// <summary>All requests.</summary>
     public int TotalRequests => _requests.Values.Sum();
 
@@ -44,6 +49,7 @@ public sealed class TrafficLog
         _requests.Clear();
         _connections.Clear();
         _allConnections.Clear();
+        _accepted.Clear();
         Volatile.Write(ref _peakActive, 0);
     }
 
@@ -59,6 +65,8 @@ public sealed class TrafficLog
 
         return _requests.AddOrUpdate((provider, operation), 1, (_, n) => n + 1);
     }
+
+    internal void SubmitAccepted(string provider) => _accepted.AddOrUpdate(provider, 1, (_, n) => n + 1);
 
     internal void End() => Interlocked.Decrement(ref _active);
 

@@ -10,12 +10,16 @@ using UnifiedImageGen.Testing;
 namespace UnifiedImageGen.Reliability.Tests.Matrix;
 
 /// <summary>What one cell's call did: its end, what the emulator saw and charged, and what the ledger recorded.</summary>
+/// <param name="Accepted">Submits the emulator answered with a success status: work it accepted and bills.</param>
+/// <param name="EstimateUsd">The catalog's estimate for the failed provider's route, what accepted work is charged at.</param>
 public sealed record CellResult(
     MatrixCell Cell,
     ImageGenerationResult? Result,
     ImageGenerationException? Error,
     int Submits,
     int Cancels,
+    int Accepted,
+    decimal EstimateUsd,
     IReadOnlyList<string> Delivered,
     CostEntry Ledger)
 {
@@ -41,7 +45,8 @@ public sealed record CellResult(
                 CallOutcome.FellBack => $"fallback ({Kind})",
                 _ => $"error {Kind}",
             };
-            return $"{outcome} · {Submits}{(Cancels > 0 ? " +cancel" : "")}";
+            bool billedFailure = Outcome is CallOutcome.Failed or CallOutcome.FellBack && Accepted > 0;
+            return $"{outcome} · {Submits}{(Cancels > 0 ? " +cancel" : "")}{(billedFailure ? " · billed" : "")}";
         }
     }
 
@@ -54,12 +59,14 @@ public sealed record CellResult(
         Assert.True(expected.Submits == Submits, $"{Cell}: expected {expected.Submits} billable submits at the emulator, saw {Submits}.");
         Assert.True(expected.Cancels == Cancels, $"{Cell}: expected {expected.Cancels} cancels at the emulator, saw {Cancels}.");
 
-        // Nothing stays reserved; a failed call costs nothing; a fallback is charged to the route that answered.
+        // Nothing stays reserved. A failed provider's route costs nothing unless the emulator accepted its submit (a
+        // success status): then the provider bills it, and the ledger charges it at the estimate, fallback or not.
         Assert.NotEqual(CostEntryStatus.Reserved, Ledger.Status);
+        decimal failedRouteUsd = Accepted > 0 ? EstimateUsd : 0m;
         if (Result is null)
         {
-            Assert.Equal(CostEntryStatus.Released, Ledger.Status);
-            Assert.Equal(0m, Ledger.ChargedUsd);
+            Assert.True(Accepted > 0 ? Ledger.Status == CostEntryStatus.Settled : Ledger.Status == CostEntryStatus.Released, $"{Cell}: {Accepted} accepted submit(s), ledger entry {Ledger.Status} ({Ledger.Basis}).");
+            Assert.True(failedRouteUsd == Ledger.ChargedUsd, $"{Cell}: {Accepted} accepted submit(s), expected a charge of {failedRouteUsd}, the ledger charged {Ledger.ChargedUsd} ({Ledger.Basis}).");
             Assert.Empty(Delivered); // the provider delivered nothing whole that the SDK then dropped
             return;
         }
@@ -74,7 +81,7 @@ public sealed record CellResult(
 
         if (Outcome == CallOutcome.FellBack)
         {
-            Assert.Equal(0m, Ledger.ChargedUsd);
+            Assert.True(failedRouteUsd == Ledger.ChargedUsd, $"{Cell}: {Accepted} accepted submit(s), expected a charge of {failedRouteUsd}, the ledger charged {Ledger.ChargedUsd} ({Ledger.Basis}).");
             Assert.Empty(Delivered);
             return;
         }

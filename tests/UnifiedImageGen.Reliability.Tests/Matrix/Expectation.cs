@@ -29,5 +29,5 @@ public sealed record Expectation(CallOutcome Outcome, ImageGenerationErrorKind? 
 
     public static Expectation FallBack(ImageGenerationErrorKind kind, int submits = 1, int cancels = 0) => new(CallOutcome.FellBack, kind, submits, cancels);
 
-    public static Expectation Fail(ImageGenerationErrorKind kind, int submits = 1) => new(CallOutcome.Failed, kind, submits);
+    public static Expectation Fail(ImageGenerationErrorKind kind, int submits = 1, int cancels = 0) => new(CallOutcome.Failed, kind, submits, cancels);
 }

@@ -1,3 +1,4 @@
+using UnifiedImageGen.Costs;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using UnifiedImageGen.Emulator;
@@ -67,12 +68,15 @@ internal static class MatrixRunner
         }
 
         string name = cell.Provider.Emulated;
+        var estimate = services.GetRequiredService<IPriceCatalog>().Estimate(name, cell.Provider.Model, Request(cell.Provider));
         return new CellResult(
             cell,
             result,
             error,
             emulator.Traffic.Count(name, EmulatedOperation.Submit),
             emulator.Traffic.Count(name, EmulatedOperation.Cancel),
+            emulator.Traffic.Accepted(name),
+            estimate?.EstimatedUsd ?? 0m,
             emulator.Images.Delivered(name),
             await EmulatedPipeline.SingleLedgerEntryAsync(services));
     }

@@ -22,9 +22,14 @@ public sealed class ReliabilityDocTests(EmulatorFixture fixture, ITestOutputHelp
         - **ok**: the provider answered first time; **retry → ok**: the resilience handler retried and the provider
           answered.
         - **fallback (Kind)**: the provider's route failed with that `ImageGenerationErrorKind` and the next route (the
-          offline placeholder) answered; the ledger charges the placeholder (nothing), not the failed provider.
+          offline placeholder) answered; the ledger charges the placeholder (nothing) and, if the failed provider had
+          accepted the work, that work too.
         - **error Kind**: the call threw `ImageGenerationException` of that kind (no fallback for this kind by default);
-          the ledger releases the reservation, so the call costs nothing.
+          the ledger releases the reservation, so the call costs nothing, unless the provider had accepted the work.
+        - **billed**: the emulator answered the billable submit with a success status (the work was accepted, and a
+          provider bills it) before the call failed: a broken or unreadable answer, an image URL that 404s or expired, a
+          job that never finishes. The ledger charged that route's estimate (the price table's; $0 where the provider
+          has no price line, as Leonardo and ComfyUI here), and the test checks it did exactly when the emulator accepted.
         - **submits**: billable requests (generation, prediction, queue submit) the emulator received. A submit is
           retried only when the provider cannot have started the work (429, 502, 503, 504); after a 500, a reset
           mid-answer or a timed-out attempt it is not. Replicate's create is held open by `Prefer: wait`, so a

@@ -15,6 +15,21 @@ public static class Hostile
     /// <summary>Memory that claims <paramref name="length"/> bytes but has none: reading it fails the test.</summary>
     public static ReadOnlyMemory<byte> Claiming(int length) => new PhantomMemory(length).Memory;
 
+    /// <summary>
+    /// A request count as an attacker or a bug would send it: mostly valid (1..4), else zero, negative, the extremes of
+    /// int, or far above the 128 limit. A count below 1 that reached a cost layer would reserve a negative estimate.
+    /// </summary>
+    public static int Count(Random random) => random.Next(12) switch
+    {
+        0 => 0,
+        1 => random.Next(int.MinValue, 0),
+        2 => int.MinValue,
+        3 => int.MaxValue,
+        4 => random.Next(129, int.MaxValue),
+        5 => -1,
+        _ => random.Next(1, 5),
+    };
+
     /// <summary>The provider's own answer as given, or (for tests that expect a refusal) the exception thrown.</summary>
     public static async Task<Exception?> Catch(Func<Task> call)
     {

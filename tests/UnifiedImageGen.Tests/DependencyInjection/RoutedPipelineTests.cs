@@ -24,6 +24,10 @@ public class RoutedPipelineTests
             ["ImageGeneration:Costs:Prices:0:Provider"] = "placeholder",
             ["ImageGeneration:Costs:Prices:0:Model"] = "*",
             ["ImageGeneration:Costs:Prices:0:Usd"] = "0.02",
+            // With a budget set, every route needs a price (an unpriced one is refused before any call).
+            ["ImageGeneration:Costs:Prices:1:Provider"] = "down",
+            ["ImageGeneration:Costs:Prices:1:Model"] = "*",
+            ["ImageGeneration:Costs:Prices:1:Usd"] = "0.01",
             ["ImageGeneration:Providers:placeholder:DefaultWidth"] = "32",
             ["ImageGeneration:Providers:placeholder:DefaultHeight"] = "32",
         }).Build();
