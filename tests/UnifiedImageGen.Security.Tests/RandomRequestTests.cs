@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using UnifiedImageGen.Http;
 using Microsoft.Extensions.DependencyInjection;
 using UnifiedImageGen.Caching;
 using UnifiedImageGen.Costs;
+using UnifiedImageGen.Http;
 using UnifiedImageGen.Placeholder;
 using UnifiedImageGen.Routing;
 using UnifiedImageGen.Security.Tests.Harness;
@@ -262,6 +262,9 @@ public class RandomRequestTests
             var fetched = host.Server.Requests.Where(r => chain.Any(u => u.AbsoluteUri == r.Uri.AbsoluteUri)).ToArray();
             Assert.True(fetched.Length <= Math.Min(hops, 5) + 1, $"{what}: {fetched.Length} fetches");
             Assert.DoesNotContain(host.Server.Requests, r => r.Uri.Scheme != "https" || r.Uri.UserInfo.Length > 0 || (IPAddress.TryParse(r.Uri.DnsSafeHost, out var a) && ImageDownloader.IsPrivate(a)));
+        }
+    }
+
     [Fact]
     public async Task Budget_RandomHostileCountsRacingRealCalls_NeverLetSpendPassTheBudget()
     {
