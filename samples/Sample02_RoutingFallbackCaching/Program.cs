@@ -15,6 +15,8 @@ var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Diction
     ["ImageGeneration:Routing:Routes:0"] = "flaky/sim-pro",        // down: fails with ProviderUnavailable
     ["ImageGeneration:Routing:Routes:1"] = "studio/sim-standard",  // answers, $0.04 an image
     ["ImageGeneration:Routing:Routes:2"] = "placeholder/placeholder-v1",
+    ["ImageGeneration:Routing:CircuitFailureThreshold"] = "1",     // rest a failing route at once: repeats are then
+                                                                   // served from the cache of the route that answered
     ["ImageGeneration:Costs:MonthlyBudgetUsd"] = "0.20",
     ["ImageGeneration:Costs:Prices:0:Provider"] = "flaky",
     ["ImageGeneration:Costs:Prices:0:Usd"] = "0.08",

@@ -1,9 +1,12 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using UnifiedImageGen.Caching;
 
 namespace UnifiedImageGen.AdobeFirefly;
 
 /// <summary>Firefly-only settings for one request: <c>request.WithProviderOptions("firefly", new AdobeFireflyRequestOptions { ... })</c>.</summary>
-public sealed record AdobeFireflyRequestOptions
+public sealed record AdobeFireflyRequestOptions : ICacheableProviderOptions
 {
     /// <summary><c>contentClass</c>: <c>photo</c> or <c>art</c>.</summary>
     public string? ContentClass { get; init; }
@@ -40,6 +43,9 @@ public sealed record AdobeFireflyRequestOptions
 
     /// <summary>More body members, merged in (the prompt, images and mask stay the request's).</summary>
     public JsonObject? Fields { get; init; }
+
+    /// <inheritdoc/>
+    void ICacheableProviderOptions.WriteCacheKey(Utf8JsonWriter writer) => JsonSerializer.Serialize(writer, this, AdobeFireflyRequestOptionsCacheKeyJsonContext.Default.AdobeFireflyRequestOptions);
 }
 
 /// <summary>Expand's <c>placement</c>: alignment and/or insets, in pixels of the output.</summary>
@@ -54,3 +60,7 @@ public sealed record AdobeFireflyPlacement(string? Horizontal = null, string? Ve
 /// <param name="Right">Right margin.</param>
 /// <param name="Bottom">Bottom margin.</param>
 public sealed record AdobeFireflyInset(int Left, int Top, int Right, int Bottom);
+
+// The cache key's view of the options: every property by value, whatever settings the wire contexts use.
+[JsonSerializable(typeof(AdobeFireflyRequestOptions))]
+internal sealed partial class AdobeFireflyRequestOptionsCacheKeyJsonContext : JsonSerializerContext;

@@ -1,9 +1,12 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using UnifiedImageGen.Caching;
 
 namespace UnifiedImageGen.BlackForestLabs;
 
 /// <summary>BFL-only settings for one request: <c>request.WithProviderOptions("bfl", new BlackForestLabsRequestOptions { ... })</c>.</summary>
-public sealed record BlackForestLabsRequestOptions
+public sealed record BlackForestLabsRequestOptions : ICacheableProviderOptions
 {
     /// <summary><c>safety_tolerance</c>: 0 (strictest) to 6 (FLUX.2: 5); a value outside is clamped with a warning.</summary>
     public int? SafetyTolerance { get; init; }
@@ -38,4 +41,11 @@ public sealed record BlackForestLabsRequestOptions
 
     /// <summary>More body members, merged in (prompt and input images stay the request's).</summary>
     public JsonObject? Input { get; init; }
+
+    /// <inheritdoc/>
+    void ICacheableProviderOptions.WriteCacheKey(Utf8JsonWriter writer) => JsonSerializer.Serialize(writer, this, BlackForestLabsRequestOptionsCacheKeyJsonContext.Default.BlackForestLabsRequestOptions);
 }
+
+// The cache key's view of the options: every property by value, whatever settings the wire contexts use.
+[JsonSerializable(typeof(BlackForestLabsRequestOptions))]
+internal sealed partial class BlackForestLabsRequestOptionsCacheKeyJsonContext : JsonSerializerContext;

@@ -1,4 +1,7 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using UnifiedImageGen.Caching;
 
 namespace UnifiedImageGen.Fal;
 
@@ -6,7 +9,7 @@ namespace UnifiedImageGen.Fal;
 /// fal-only settings for one request: <c>request.WithProviderOptions("fal", new FalRequestOptions { ... })</c>. For
 /// endpoints this package does not map, put their inputs in <see cref="Input"/> (or pass a <see cref="JsonObject"/>).
 /// </summary>
-public sealed record FalRequestOptions
+public sealed record FalRequestOptions : ICacheableProviderOptions
 {
     /// <summary>More endpoint inputs, merged into the body (the prompt stays the request's).</summary>
     public JsonObject? Input { get; init; }
@@ -37,4 +40,11 @@ public sealed record FalRequestOptions
 
     /// <summary>A webhook for this request (<c>fal_webhook</c>), overriding the options' one.</summary>
     public Uri? WebhookUrl { get; init; }
+
+    /// <inheritdoc/>
+    void ICacheableProviderOptions.WriteCacheKey(Utf8JsonWriter writer) => JsonSerializer.Serialize(writer, this, FalRequestOptionsCacheKeyJsonContext.Default.FalRequestOptions);
 }
+
+// The cache key's view of the options: every property by value, whatever settings the wire contexts use.
+[JsonSerializable(typeof(FalRequestOptions))]
+internal sealed partial class FalRequestOptionsCacheKeyJsonContext : JsonSerializerContext;

@@ -1,7 +1,11 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using UnifiedImageGen.Caching;
+
 namespace UnifiedImageGen.Google;
 
 /// <summary>Google-only settings for one request: <c>request.WithProviderOptions("google", new GoogleRequestOptions { ... })</c>.</summary>
-public sealed record GoogleRequestOptions
+public sealed record GoogleRequestOptions : ICacheableProviderOptions
 {
     /// <summary>
     /// Gemini 3 image models' <c>imageConfig.imageSize</c>: <c>1K</c>, <c>2K</c>, <c>4K</c>, or <c>0.5K</c> (sent as
@@ -27,4 +31,11 @@ public sealed record GoogleRequestOptions
 
     /// <summary>Imagen on Vertex AI: let an LLM rewrite the prompt; the rewrite comes back as <see cref="GeneratedImage.RevisedPrompt"/>.</summary>
     public bool? EnhancePrompt { get; init; }
+
+    /// <inheritdoc/>
+    void ICacheableProviderOptions.WriteCacheKey(Utf8JsonWriter writer) => JsonSerializer.Serialize(writer, this, GoogleRequestOptionsCacheKeyJsonContext.Default.GoogleRequestOptions);
 }
+
+// The cache key's view of the options: every property by value, whatever settings the wire contexts use.
+[JsonSerializable(typeof(GoogleRequestOptions))]
+internal sealed partial class GoogleRequestOptionsCacheKeyJsonContext : JsonSerializerContext;

@@ -1,9 +1,12 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using UnifiedImageGen.Caching;
 
 namespace UnifiedImageGen.Ideogram;
 
 /// <summary>Ideogram-only settings for one request: <c>request.WithProviderOptions("ideogram", new IdeogramRequestOptions { ... })</c>.</summary>
-public sealed record IdeogramRequestOptions
+public sealed record IdeogramRequestOptions : ICacheableProviderOptions
 {
     /// <summary>V_3: <c>FLASH</c>, <c>TURBO</c>, <c>BALANCED</c>, <c>DEFAULT</c> or <c>QUALITY</c> (otherwise from <see cref="ImageGenerationRequest.Quality"/>: low TURBO, medium DEFAULT, high QUALITY).</summary>
     public string? RenderingSpeed { get; init; }
@@ -41,4 +44,11 @@ public sealed record IdeogramRequestOptions
 
     /// <summary>More form fields (V_3) or <c>image_request</c> members (legacy), sent as they are.</summary>
     public JsonObject? Fields { get; init; }
+
+    /// <inheritdoc/>
+    void ICacheableProviderOptions.WriteCacheKey(Utf8JsonWriter writer) => JsonSerializer.Serialize(writer, this, IdeogramRequestOptionsCacheKeyJsonContext.Default.IdeogramRequestOptions);
 }
+
+// The cache key's view of the options: every property by value, whatever settings the wire contexts use.
+[JsonSerializable(typeof(IdeogramRequestOptions))]
+internal sealed partial class IdeogramRequestOptionsCacheKeyJsonContext : JsonSerializerContext;

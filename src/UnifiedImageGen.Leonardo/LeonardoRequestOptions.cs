@@ -1,9 +1,12 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using UnifiedImageGen.Caching;
 
 namespace UnifiedImageGen.Leonardo;
 
 /// <summary>Leonardo-only settings for one request: <c>request.WithProviderOptions("leonardo", new LeonardoRequestOptions { ... })</c>.</summary>
-public sealed record LeonardoRequestOptions
+public sealed record LeonardoRequestOptions : ICacheableProviderOptions
 {
     /// <summary>
     /// <c>presetStyle</c> (v1), one of Leonardo's fixed list such as <c>CINEMATIC</c> or <c>DYNAMIC</c>; another value
@@ -26,4 +29,11 @@ public sealed record LeonardoRequestOptions
 
     /// <summary>More body members, merged in (the prompt stays the request's); for v2 models into <c>parameters</c>.</summary>
     public JsonObject? Fields { get; init; }
+
+    /// <inheritdoc/>
+    void ICacheableProviderOptions.WriteCacheKey(Utf8JsonWriter writer) => JsonSerializer.Serialize(writer, this, LeonardoRequestOptionsCacheKeyJsonContext.Default.LeonardoRequestOptions);
 }
+
+// The cache key's view of the options: every property by value, whatever settings the wire contexts use.
+[JsonSerializable(typeof(LeonardoRequestOptions))]
+internal sealed partial class LeonardoRequestOptionsCacheKeyJsonContext : JsonSerializerContext;

@@ -1,10 +1,14 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using UnifiedImageGen.Caching;
+
 namespace UnifiedImageGen.OpenAI;
 
 /// <summary>
 /// OpenAI-only settings for one request: put them in <c>request.WithProviderOptions("openai", new OpenAIRequestOptions { ... })</c>.
 /// Settings a model does not take are dropped with a warning (or refused, per <see cref="UnsupportedSettingBehavior"/>).
 /// </summary>
-public sealed record OpenAIRequestOptions
+public sealed record OpenAIRequestOptions : ICacheableProviderOptions
 {
     /// <summary>GPT image models: <c>transparent</c>, <c>opaque</c> or <c>auto</c>. Transparent needs PNG or WebP output.</summary>
     public string? Background { get; init; }
@@ -29,4 +33,11 @@ public sealed record OpenAIRequestOptions
 
     /// <summary>Streaming: how many previews, 0 to 3. Two when streaming and unset.</summary>
     public int? PartialImages { get; init; }
+
+    /// <inheritdoc/>
+    void ICacheableProviderOptions.WriteCacheKey(Utf8JsonWriter writer) => JsonSerializer.Serialize(writer, this, OpenAIRequestOptionsCacheKeyJsonContext.Default.OpenAIRequestOptions);
 }
+
+// The cache key's view of the options: every property by value, whatever settings the wire contexts use.
+[JsonSerializable(typeof(OpenAIRequestOptions))]
+internal sealed partial class OpenAIRequestOptionsCacheKeyJsonContext : JsonSerializerContext;

@@ -1,4 +1,7 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using UnifiedImageGen.Caching;
 
 namespace UnifiedImageGen.Replicate;
 
@@ -7,7 +10,7 @@ namespace UnifiedImageGen.Replicate;
 /// For models this package does not map, put the model's inputs in <see cref="Input"/> (or pass a <see cref="JsonObject"/>
 /// as the provider options directly).
 /// </summary>
-public sealed record ReplicateRequestOptions
+public sealed record ReplicateRequestOptions : ICacheableProviderOptions
 {
     /// <summary>More model inputs, merged into <c>input</c> (the prompt stays the request's).</summary>
     public JsonObject? Input { get; init; }
@@ -38,4 +41,11 @@ public sealed record ReplicateRequestOptions
 
     /// <summary>A webhook for this request, overriding the options' one.</summary>
     public Uri? WebhookUrl { get; init; }
+
+    /// <inheritdoc/>
+    void ICacheableProviderOptions.WriteCacheKey(Utf8JsonWriter writer) => JsonSerializer.Serialize(writer, this, ReplicateRequestOptionsCacheKeyJsonContext.Default.ReplicateRequestOptions);
 }
+
+// The cache key's view of the options: every property by value, whatever settings the wire contexts use.
+[JsonSerializable(typeof(ReplicateRequestOptions))]
+internal sealed partial class ReplicateRequestOptionsCacheKeyJsonContext : JsonSerializerContext;

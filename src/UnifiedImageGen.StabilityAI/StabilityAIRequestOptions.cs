@@ -1,5 +1,8 @@
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using UnifiedImageGen.Caching;
 
 namespace UnifiedImageGen.StabilityAI;
 
@@ -7,7 +10,7 @@ namespace UnifiedImageGen.StabilityAI;
 /// Stability-only settings for one request: <c>request.WithProviderOptions("stability", new StabilityAIRequestOptions { ... })</c>.
 /// Settings an endpoint does not take are dropped with a warning.
 /// </summary>
-public sealed record StabilityAIRequestOptions
+public sealed record StabilityAIRequestOptions : ICacheableProviderOptions
 {
     /// <summary><c>style_preset</c>: enhance, anime, photographic, digital-art, comic-book, fantasy-art, line-art, analog-film, neon-punk, isometric, low-poly, origami, modeling-compound, cinematic, 3d-model, pixel-art, tile-texture.</summary>
     public string? StylePreset { get; init; }
@@ -120,4 +123,11 @@ public sealed record StabilityAIRequestOptions
         Add("FieldCount", Fields?.Count);
         return !first;
     }
+
+    /// <inheritdoc/>
+    void ICacheableProviderOptions.WriteCacheKey(Utf8JsonWriter writer) => JsonSerializer.Serialize(writer, this, StabilityAIRequestOptionsCacheKeyJsonContext.Default.StabilityAIRequestOptions);
 }
+
+// The cache key's view of the options: every property by value, whatever settings the wire contexts use.
+[JsonSerializable(typeof(StabilityAIRequestOptions))]
+internal sealed partial class StabilityAIRequestOptionsCacheKeyJsonContext : JsonSerializerContext;

@@ -1,9 +1,13 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using UnifiedImageGen.AdobeFirefly;
 using UnifiedImageGen.Caching;
 using UnifiedImageGen.Costs;
+using UnifiedImageGen.Google;
 using UnifiedImageGen.Http;
+using UnifiedImageGen.Ideogram;
+using UnifiedImageGen.OpenAI;
 using UnifiedImageGen.Placeholder;
 using UnifiedImageGen.Routing;
 using UnifiedImageGen.Security.Tests.Harness;
@@ -318,6 +322,167 @@ public class RandomRequestTests
             Assert.All(seen, n => Assert.InRange(n, 1, ImageRequestValidator.MaxCount));
         }
     }
+
+    [Fact]
+    public async Task CacheKey_OnRandomPairsOfRequests_DifferentRequestsNeverShareAKey_AndEqualRequestsAlwaysDo()
+    {
+        var random = new Random(20261123);
+        int different = 0, equal = 0, throughPipeline = 0;
+        for (int i = 0; i < 3000; i++)
+        {
+            var original = RandomKeyedRequest(random);
+            var (variant, change, same) = random.Next(4) == 0 ? Equivalent(random, original) : Mutated(random, original);
+            string? one = ImageCacheKey.Compute("p", "m", original), other = ImageCacheKey.Compute("p", "m", variant);
+            if (same)
+            {
+                Assert.True(one == other, $"pair #{i}: equal requests ({change}) got different keys");
+                equal++;
+            }
+            else if (one is not null && other is not null)
+            {
+                Assert.True(one != other, $"pair #{i}: different requests ({change}) share the key {one}");
+                different++;
+            }
+
+            // Some pairs go through a fresh caching layer: a different request must reach the provider.
+            if (!same && i % 10 == 0)
+            {
+                var recorder = new ScriptedImageGenerator("p");
+                var pipeline = new ImageGeneratorBuilder(recorder).UseCaching(policy: new CachePolicy { CacheUnseeded = true }).Build();
+                try
+                {
+                    await pipeline.GenerateAsync(original);
+                    var answer = await pipeline.GenerateAsync(variant);
+                    Assert.False(answer.FromCache, $"pair #{i}: a request with another {change} was served the first one's cached image");
+                    Assert.Equal(2, recorder.Calls);
+                    throughPipeline++;
+                }
+                catch (ArgumentException)
+                {
+                    // The validator refused one of them before any cache lookup: nothing to compare.
+                }
+            }
+        }
+
+        Assert.True(different > 1500 && equal > 500 && throughPipeline > 50, $"{different} different pairs, {equal} equal pairs, {throughPipeline} through the pipeline: the generator has gone stale.");
+    }
+
+    private static string Lookalike(Random random) => Hostile.KeyLookalikes[random.Next(Hostile.KeyLookalikes.Length)];
+
+    private static string? MaybeLookalike(Random random) => random.Next(5) == 0 ? null : Lookalike(random);
+
+    // A valid request whose fields are drawn from values that collide in naive canonical forms.
+    private static ImageGenerationRequest RandomKeyedRequest(Random random)
+    {
+        var operation = random.Next(3) == 0 ? ImageOperation.Inpaint : ImageOperation.Generate;
+        return new ImageGenerationRequest
+        {
+            Prompt = "a fox " + Lookalike(random),
+            NegativePrompt = MaybeLookalike(random),
+            Operation = operation,
+            Count = random.Next(1, 4),
+            Seed = random.Next(3) == 0 ? null : random.Next(0, 3),
+            Size = random.Next(3) == 0 ? null : new ImageSize(64 * random.Next(1, 3), 64),
+            Style = MaybeLookalike(random),
+            Quality = random.Next(3) == 0 ? (ImageQuality?)null : new ImageQuality("q" + Lookalike(random)),
+            Strength = random.Next(3) == 0 ? null : random.Next(3) * 0.5,
+            Steps = random.Next(3) == 0 ? null : random.Next(1, 3),
+            InputImages = operation == ImageOperation.Inpaint ? [ImageInput.FromBytes(Hostile.Png(4, 4))] : [],
+            Mask = operation == ImageOperation.Inpaint ? ImageInput.FromBytes(Hostile.Png(4, 4, (byte)random.Next(2))) : null,
+            Loras = random.Next(3) == 0 ? [new LoraWeight("owner/" + Lookalike(random), 1)] : [],
+            ProviderOptions = random.Next(2) == 0 ? null : new Dictionary<string, object>(StringComparer.Ordinal)
+            {
+                ["p"] = RandomOptions(random),
+            },
+        };
+    }
+
+    private static object RandomOptions(Random random) => random.Next(5) switch
+    {
+        0 => new JsonObject { ["a"] = Lookalike(random), ["b"] = random.Next(3) == 0 ? null : (JsonNode)random.Next(2) },
+        1 => new AdobeFireflyRequestOptions { StylePresets = random.Next(3) == 0 ? null : Enumerable.Range(0, random.Next(0, 3)).Select(_ => Lookalike(random)).ToArray(), ContentClass = MaybeLookalike(random) },
+        2 => new GoogleRequestOptions { SafetySettings = [new GoogleSafetySetting(Lookalike(random), Lookalike(random))], ImageSize = MaybeLookalike(random) },
+        3 => new IdeogramRequestOptions { CharacterReferenceImages = [ImageInput.FromBytes(Hostile.Png(4, 4, (byte)random.Next(2)))], MagicPrompt = MaybeLookalike(random) },
+        _ => new OpenAIRequestOptions { Background = MaybeLookalike(random), OutputCompression = random.Next(3) == 0 ? null : random.Next(2) },
+    };
+
+    // A request the provider receives differently: one field changed to another adversarial value.
+    private static (ImageGenerationRequest Variant, string Change, bool Same) Mutated(Random random, ImageGenerationRequest r)
+    {
+        switch (random.Next(14))
+        {
+            case 0:
+                string prompt = "a fox " + Lookalike(random);
+                return (r with { Prompt = prompt }, "prompt", ImageCacheKey.NormalizePrompt(prompt) == ImageCacheKey.NormalizePrompt(r.Prompt!));
+            case 1:
+                string? negative = MaybeLookalike(random);
+                return (r with { NegativePrompt = negative }, "negative prompt", negative is null ? r.NegativePrompt is null : r.NegativePrompt is not null && ImageCacheKey.NormalizePrompt(negative) == ImageCacheKey.NormalizePrompt(r.NegativePrompt));
+            case 2:
+                string? style = MaybeLookalike(random);
+                return (r with { Style = style }, "style", style == r.Style);
+            case 3:
+                var quality = random.Next(3) == 0 ? (ImageQuality?)null : new ImageQuality("q" + Lookalike(random));
+                return (r with { Quality = quality }, "quality", quality?.Value == r.Quality?.Value);
+            case 4:
+                long? seed = random.Next(3) == 0 ? null : random.Next(0, 3);
+                return (r with { Seed = seed }, "seed", seed == r.Seed);
+            case 5:
+                return (r with { Steps = r.Steps is null ? 1 : null }, "steps", false);
+            case 6:
+                return (r with { Strength = r.Strength is null ? 0 : r.Strength == 0 ? -0.0 : null }, "strength (null, 0, -0)", false);
+            case 7:
+                return (r with { Size = r.Size is null ? default(ImageSize) : null }, "size", false);
+            case 8:
+                return (r with { Count = r.Count + 1 }, "count", false);
+            case 9:
+                return (r with { Loras = [.. r.Loras, new LoraWeight(Lookalike(random), 1)] }, "loras", false);
+            case 10 when r.Mask is not null:
+                return (r with { Mask = ImageInput.FromBytes(Hostile.Png(4, 4, (byte)random.Next(2, 256))) }, "mask bytes of the same length", false);
+            case 11:
+                // A second entry whose name differs only in case: what a provider reads would depend on their order.
+                var doubled = new Dictionary<string, object>(r.ProviderOptions ?? new Dictionary<string, object>(), StringComparer.Ordinal) { ["P"] = new JsonObject { ["a"] = Lookalike(random) } };
+                return (r with { ProviderOptions = doubled }, "option names in two cases", false);
+            default:
+                var options = RandomOptions(random);
+                var before = r.ProviderOptions?["p"];
+                bool same = before is not null && SameOptions(options, before);
+                return (r with { ProviderOptions = new Dictionary<string, object> { ["p"] = options } }, "provider options " + options.GetType().Name, same);
+        }
+    }
+
+    // The same request built anew: cloned lists and options, prompt white space changed, option name in another case.
+    private static (ImageGenerationRequest Variant, string Change, bool Same) Equivalent(Random random, ImageGenerationRequest r)
+    {
+        var options = r.ProviderOptions?.ToDictionary(p => random.Next(2) == 0 ? p.Key.ToUpperInvariant() : p.Key, p => p.Value switch
+        {
+            JsonObject json => new JsonObject(json.Reverse().Select(m => KeyValuePair.Create(m.Key, m.Value?.DeepClone()))),
+            AdobeFireflyRequestOptions firefly => firefly with { StylePresets = firefly.StylePresets?.ToList() },
+            var other => other,
+        });
+        return (r with
+        {
+            Prompt = "  " + r.Prompt!.Replace(" ", "\t  ", StringComparison.Ordinal) + "\n",
+            InputImages = r.InputImages.ToList(),
+            Mask = r.Mask is null ? null : ImageInput.FromBytes(r.Mask.Data.ToArray()),
+            Loras = r.Loras.Select(l => l with { }).ToList(),
+            ProviderOptions = options,
+            User = "another tenant",
+        }, "rebuilt", true);
+    }
+
+    // Value equality written out independently of the key: lists and images compared element by element.
+    private static bool SameOptions(object one, object other) => (one, other) switch
+    {
+        (JsonObject a, JsonObject b) => JsonNode.DeepEquals(a, b),
+        (AdobeFireflyRequestOptions a, AdobeFireflyRequestOptions b) => a.ContentClass == b.ContentClass && SameList(a.StylePresets, b.StylePresets, string.Equals),
+        (GoogleRequestOptions a, GoogleRequestOptions b) => a.ImageSize == b.ImageSize && SameList(a.SafetySettings, b.SafetySettings, Equals),
+        (IdeogramRequestOptions a, IdeogramRequestOptions b) => a.MagicPrompt == b.MagicPrompt && SameList(a.CharacterReferenceImages, b.CharacterReferenceImages, (x, y) => x.Data.Span.SequenceEqual(y.Data.Span)),
+        (OpenAIRequestOptions a, OpenAIRequestOptions b) => a == b,
+        _ => false,
+    };
+
+    private static bool SameList<T>(IReadOnlyList<T>? one, IReadOnlyList<T>? other, Func<T, T, bool> same) =>
+        one is null || other is null ? one is null && other is null : one.Count == other.Count && one.Zip(other).All(p => same(p.First, p.Second));
 
     private static int StableSeed(string text) => text.Aggregate(17, (h, c) => (h * 31) + c) & int.MaxValue;
 

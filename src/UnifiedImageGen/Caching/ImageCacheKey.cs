@@ -8,86 +8,105 @@ using System.Text.Json.Nodes;
 namespace UnifiedImageGen.Caching;
 
 /// <summary>
-/// The cache key of a request: SHA-256 over a canonical, versioned form of everything that changes the image — the
+/// The cache key of a request: SHA-256 over a canonical, versioned form of everything the provider receives — the
 /// provider and model, the prompt normalized (Unicode NFC, trimmed, runs of white space collapsed to one space, case
-/// kept), every setting with its default written out, the SHA-256 of each input image and mask, and the provider
-/// options. The end user is not part of it.
+/// kept), every other setting as given (an unset one written as null), the SHA-256 of each input image and mask, and
+/// the provider options by value. The form is a JSON document, so every value is length-delimited and typed: no two
+/// requests that differ in anything the provider receives share a key. The end user is not part of it.
 /// </summary>
 public static class ImageCacheKey
 {
     /// <summary>The version of the canonical form; bumping it invalidates every stored entry.</summary>
-    public const string Version = "uig-cache-v1";
+    public const string Version = "uig-cache-v2";
 
-    /// <summary>Computes the key, or returns null when the request cannot be keyed safely (typed provider options that are not records).</summary>
-    /// <param name="providerFamily">The provider (or router) name.</param>
+    /// <summary>
+    /// Computes the key, or returns null when the request cannot be keyed by value: provider options that are neither a
+    /// <see cref="JsonObject"/> nor an <see cref="ICacheableProviderOptions"/>, options that cannot be written (such as a
+    /// NaN inside a <see cref="JsonObject"/>), or two option entries whose names differ only in case (which one a
+    /// provider reads would depend on their order).
+    /// </summary>
+    /// <param name="providerFamily">The provider (or route) name.</param>
     /// <param name="model">The model the request resolves to (its default made explicit).</param>
     /// <param name="request">The request.</param>
     /// <returns>64 lower-case hex characters, or null.</returns>
+    /// <exception cref="ArgumentException">The prompt or negative prompt is not well-formed UTF-16 (an unpaired surrogate).</exception>
     public static string? Compute(string providerFamily, string model, ImageGenerationRequest request)
     {
         ArgumentNullException.ThrowIfNull(providerFamily);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(request);
-        var writer = new CanonicalWriter();
-        try
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer))
         {
-            writer.Field(Version);
-            writer.Field(providerFamily.ToLowerInvariant());
-            writer.Field(model);
-            writer.Field(request.Operation.ToString());
-            writer.Number(request.Count);
-            writer.Text(request.Prompt);
-            writer.Text(request.NegativePrompt);
-            writer.Field(request.Size?.ToString() ?? "default");
-            writer.Field(request.AspectRatio?.ToString() ?? "default");
-            if (request.Seed is { } seed)
-            {
-                writer.Number(seed);
-            }
-            else
-            {
-                writer.Field("random");
-            }
-
-            writer.Field(request.Quality?.Value.ToLowerInvariant() ?? "auto");
-            writer.Field(request.Style ?? "default");
-            writer.Field(request.OutputFormat?.Value ?? "default");
-            writer.Double(request.Strength);
-            writer.Field(request.Steps?.ToString(CultureInfo.InvariantCulture) ?? "default");
-            writer.Double(request.GuidanceScale);
-            foreach (var lora in request.Loras)
-            {
-                writer.Field(lora.Path);
-                writer.Double(lora.Scale);
-            }
-
-            writer.Field("inputs");
+            writer.WriteStartArray();
+            writer.WriteStringValue(Version);
+            writer.WriteStringValue(providerFamily.ToLowerInvariant());
+            writer.WriteStringValue(model);
+            writer.WriteStartObject();
+            writer.WriteNumber("operation", (int)request.Operation);
+            writer.WriteNumber("count", request.Count);
+            WriteText(writer, "prompt", request.Prompt);
+            WriteText(writer, "negativePrompt", request.NegativePrompt);
+            WritePair(writer, "size", request.Size is { } size ? (size.Width, size.Height) : null);
+            WritePair(writer, "aspectRatio", request.AspectRatio is { } ratio ? (ratio.Width, ratio.Height) : null);
+            WriteNumberOrNull(writer, "seed", request.Seed);
+            writer.WriteString("quality", request.Quality?.Value);
+            writer.WriteString("style", request.Style);
+            writer.WriteString("outputFormat", request.OutputFormat?.Value);
+            writer.WritePropertyName("inputs");
+            writer.WriteStartArray();
             foreach (var input in request.InputImages)
             {
-                writer.Image(input);
+                WriteImage(writer, input);
             }
 
-            writer.Field("mask");
-            if (request.Mask is { } mask)
+            writer.WriteEndArray();
+            writer.WritePropertyName("mask");
+            WriteImage(writer, request.Mask);
+            writer.WritePropertyName("strength");
+            WriteDouble(writer, request.Strength);
+            writer.WritePropertyName("loras");
+            writer.WriteStartArray();
+            foreach (var lora in request.Loras)
             {
-                writer.Image(mask);
+                if (lora is null)
+                {
+                    writer.WriteNullValue();
+                    continue;
+                }
+
+                writer.WriteStartArray();
+                writer.WriteStringValue(lora.Path);
+                WriteDouble(writer, lora.Scale);
+                writer.WriteEndArray();
             }
 
-            if (!writer.ProviderOptions(request.ProviderOptions))
+            writer.WriteEndArray();
+            WriteNumberOrNull(writer, "steps", request.Steps);
+            writer.WritePropertyName("guidanceScale");
+            WriteDouble(writer, request.GuidanceScale);
+            writer.WritePropertyName("providerOptions");
+            if (!WriteProviderOptions(writer, request.ProviderOptions))
             {
                 return null;
             }
 
-            return writer.Hash();
+            writer.WriteEndObject();
+            writer.WriteEndArray();
         }
-        finally
-        {
-            writer.Dispose();
-        }
+
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(buffer.WrittenSpan, hash);
+#if NET9_0_OR_GREATER
+        return Convert.ToHexStringLower(hash);
+#else
+        return Convert.ToHexString(hash).ToLowerInvariant();
+#endif
     }
 
     /// <summary>The prompt as it is keyed: NFC, trimmed, white-space runs collapsed to one space, case kept.</summary>
     /// <param name="prompt">The prompt.</param>
+    /// <exception cref="ArgumentException"><paramref name="prompt"/> holds an unpaired surrogate.</exception>
     public static string NormalizePrompt(string prompt)
     {
         ArgumentNullException.ThrowIfNull(prompt);
@@ -114,196 +133,200 @@ public static class ImageCacheKey
         return builder.ToString();
     }
 
-    // Writes fields separated by 0x1F into a pooled buffer, then hashes it; no strings are built for the common fields.
-    private struct CanonicalWriter : IDisposable
+    private static void WriteText(Utf8JsonWriter writer, string name, string? text)
     {
-        private byte[] _buffer;
-        private int _length;
-
-        public CanonicalWriter()
+        if (text is null)
         {
-            _buffer = ArrayPool<byte>.Shared.Rent(1024);
-            _length = 0;
+            writer.WriteNull(name);
+            return;
         }
 
-        public void Field(string value)
+        // EnumerateRunes would turn an unpaired surrogate into U+FFFD and so merge it with a real U+FFFD.
+        if (!IsWellFormed(text))
         {
-            Ensure(Encoding.UTF8.GetMaxByteCount(value.Length) + 1);
-            _length += Encoding.UTF8.GetBytes(value, _buffer.AsSpan(_length));
-            _buffer[_length++] = 0x1F;
+            throw new ArgumentException($"request.{char.ToUpperInvariant(name[0])}{name[1..]} holds an unpaired surrogate: it is not well-formed UTF-16.", "request");
         }
 
-        public void Number(long value)
+        writer.WriteString(name, NormalizePrompt(text));
+    }
+
+    private static bool IsWellFormed(string text)
+    {
+        if (!text.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF'))
         {
-            Ensure(21);
-            value.TryFormat(_buffer.AsSpan(_length), out int written, default, CultureInfo.InvariantCulture);
-            _length += written;
-            _buffer[_length++] = 0x1F;
-        }
-
-        public void Double(double? value)
-        {
-            if (value is not { } number)
-            {
-                Field("default");
-                return;
-            }
-
-            Ensure(32);
-            number.TryFormat(_buffer.AsSpan(_length), out int written, "R", CultureInfo.InvariantCulture);
-            _length += written;
-            _buffer[_length++] = 0x1F;
-        }
-
-        public void Text(string? text)
-        {
-            if (text is null)
-            {
-                Field("none");
-                return;
-            }
-
-            string normalized = text.IsNormalized(NormalizationForm.FormC) ? text : text.Normalize(NormalizationForm.FormC);
-            Ensure((normalized.Length * 4) + 1);
-            bool pendingSpace = false, started = false;
-            foreach (var rune in normalized.EnumerateRunes())
-            {
-                if (Rune.IsWhiteSpace(rune))
-                {
-                    pendingSpace = started;
-                    continue;
-                }
-
-                if (pendingSpace)
-                {
-                    _buffer[_length++] = (byte)' ';
-                    pendingSpace = false;
-                }
-
-                _length += rune.EncodeToUtf8(_buffer.AsSpan(_length));
-                started = true;
-            }
-
-            _buffer[_length++] = 0x1F;
-        }
-
-        public void Image(ImageInput input)
-        {
-            if (input.IsUri)
-            {
-                Field("url:" + input.Uri!.AbsoluteUri);
-                return;
-            }
-
-            Ensure(33);
-            SHA256.HashData(input.Data.Span, _buffer.AsSpan(_length, 32));
-            _length += 32;
-            _buffer[_length++] = 0x1F;
-        }
-
-        public bool ProviderOptions(IReadOnlyDictionary<string, object>? options)
-        {
-            if (options is null)
-            {
-                return true;
-            }
-
-            foreach (var pair in options.OrderBy(p => p.Key, StringComparer.OrdinalIgnoreCase))
-            {
-                string? canonical = pair.Value switch
-                {
-                    JsonObject json => Canonical(json),
-                    string text => text,
-                    _ => pair.Value.ToString(),
-                };
-
-                // A class without a value-printing ToString cannot be keyed: better no caching than a wrong hit.
-                if (canonical is null || canonical == pair.Value.GetType().ToString())
-                {
-                    return false;
-                }
-
-                Field(pair.Key.ToLowerInvariant());
-                Field(canonical);
-            }
-
             return true;
         }
 
-        public string Hash()
+        for (int i = 0; i < text.Length; i++)
         {
-            Span<byte> hash = stackalloc byte[32];
-            SHA256.HashData(_buffer.AsSpan(0, _length), hash);
-#if NET9_0_OR_GREATER
-            return Convert.ToHexStringLower(hash);
-#else
-            return Convert.ToHexString(hash).ToLowerInvariant();
-#endif
-        }
-
-        public void Dispose()
-        {
-            if (_buffer is not null)
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
             {
-                ArrayPool<byte>.Shared.Return(_buffer);
-                _buffer = null!;
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return false;
             }
         }
 
-        private void Ensure(int more)
-        {
-            if (_length + more <= _buffer.Length)
-            {
-                return;
-            }
+        return true;
+    }
 
-            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _length + more));
-            _buffer.AsSpan(0, _length).CopyTo(larger);
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = larger;
+    private static void WritePair(Utf8JsonWriter writer, string name, (int First, int Second)? pair)
+    {
+        writer.WritePropertyName(name);
+        if (pair is not { } value)
+        {
+            writer.WriteNullValue();
+            return;
         }
 
-        private static string Canonical(JsonNode? node)
+        writer.WriteStartArray();
+        writer.WriteNumberValue(value.First);
+        writer.WriteNumberValue(value.Second);
+        writer.WriteEndArray();
+    }
+
+    private static void WriteNumberOrNull(Utf8JsonWriter writer, string name, long? value)
+    {
+        if (value is { } number)
         {
-            var buffer = new ArrayBufferWriter<byte>();
-            using (var writer = new Utf8JsonWriter(buffer))
+            writer.WriteNumber(name, number);
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
+    }
+
+    // JSON has no NaN or infinities: those are written as strings, which no finite number is.
+    private static void WriteDouble(Utf8JsonWriter writer, double? value)
+    {
+        if (value is not { } number)
+        {
+            writer.WriteNullValue();
+        }
+        else if (double.IsFinite(number))
+        {
+            writer.WriteNumberValue(number);
+        }
+        else
+        {
+            writer.WriteStringValue(number.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
+    private static void WriteImage(Utf8JsonWriter writer, ImageInput? input)
+    {
+        if (input is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        writer.WriteStartObject();
+        if (input.IsUri)
+        {
+            writer.WriteString("uri", input.Uri!.AbsoluteUri);
+        }
+        else
+        {
+            Span<byte> digest = stackalloc byte[32];
+            SHA256.HashData(input.Data.Span, digest);
+            writer.WriteBase64String("sha256", digest);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static bool WriteProviderOptions(Utf8JsonWriter writer, IReadOnlyDictionary<string, object>? options)
+    {
+        if (options is null)
+        {
+            writer.WriteNullValue();
+            return true;
+        }
+
+        // Providers find their entry ignoring case, so names are keyed in lower case; two names that differ only in
+        // case would make what a provider reads depend on their order, so such a request is not keyed at all.
+        var entries = options.OrderBy(p => p.Key, StringComparer.OrdinalIgnoreCase).ThenBy(p => p.Key, StringComparer.Ordinal).ToArray();
+        writer.WriteStartArray();
+        for (int i = 0; i < entries.Length; i++)
+        {
+            var (name, value) = (entries[i].Key, entries[i].Value);
+            if (i > 0 && string.Equals(entries[i - 1].Key, name, StringComparison.OrdinalIgnoreCase))
             {
-                Write(writer, node);
+                return false;
             }
 
-            return Encoding.UTF8.GetString(buffer.WrittenSpan);
-
-            static void Write(Utf8JsonWriter writer, JsonNode? node)
+            writer.WriteStartArray();
+            writer.WriteStringValue(name.ToLowerInvariant());
+            try
             {
-                switch (node)
+                switch (value)
                 {
-                    case JsonObject obj:
-                        writer.WriteStartObject();
-                        foreach (var (name, value) in obj.OrderBy(p => p.Key, StringComparer.Ordinal))
+                    case JsonObject json:
+                        writer.WriteStringValue("json");
+                        WriteCanonical(writer, json);
+                        break;
+                    case ICacheableProviderOptions typed:
+                        writer.WriteStringValue("typed");
+                        writer.WriteStringValue(typed.GetType().FullName);
+                        int depth = writer.CurrentDepth;
+                        typed.WriteCacheKey(writer);
+                        if (writer.CurrentDepth != depth)
                         {
-                            writer.WritePropertyName(name);
-                            Write(writer, value);
+                            return false;
                         }
 
-                        writer.WriteEndObject();
-                        break;
-                    case JsonArray array:
-                        writer.WriteStartArray();
-                        foreach (var item in array)
-                        {
-                            Write(writer, item);
-                        }
-
-                        writer.WriteEndArray();
-                        break;
-                    case null:
-                        writer.WriteNullValue();
                         break;
                     default:
-                        node.WriteTo(writer);
-                        break;
+                        // A string, a class that prints its type name, a delegate: nothing to key by value.
+                        return false;
                 }
             }
+            catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
+            {
+                return false;
+            }
+
+            writer.WriteEndArray();
+        }
+
+        writer.WriteEndArray();
+        return true;
+    }
+
+    // Members sorted by name, so equal objects built in another order share a key; values keep their JSON type.
+    private static void WriteCanonical(Utf8JsonWriter writer, JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                writer.WriteStartObject();
+                foreach (var (name, value) in obj.OrderBy(p => p.Key, StringComparer.Ordinal))
+                {
+                    writer.WritePropertyName(name);
+                    WriteCanonical(writer, value);
+                }
+
+                writer.WriteEndObject();
+                break;
+            case JsonArray array:
+                writer.WriteStartArray();
+                foreach (var item in array)
+                {
+                    WriteCanonical(writer, item);
+                }
+
+                writer.WriteEndArray();
+                break;
+            case null:
+                writer.WriteNullValue();
+                break;
+            default:
+                node.WriteTo(writer);
+                break;
         }
     }
 }

@@ -12,6 +12,20 @@ public static class Hostile
 {
     public static byte[] Png(int width, int height) => PngEncoder.Encode(new byte[width * height * 4], width, height);
 
+    /// <summary>A PNG of the same size as <see cref="Png"/> but other pixels: equal lengths, different bytes.</summary>
+    public static byte[] Png(int width, int height, byte fill) => PngEncoder.Encode(Enumerable.Repeat(fill, width * height * 4).ToArray(), width, height);
+
+    /// <summary>
+    /// Values that made different requests share a cache key in a naive canonical form: separators, the words a
+    /// form writes for null or a default, numbers that read like strings, list-like text, option names in other cases.
+    /// </summary>
+    public static readonly string[] KeyLookalikes =
+    [
+        "", " ", "default", "none", "auto", "random", "null", "0", "1", "1.0", "-0", "NaN", "Infinity", "true",
+        "\u001F", "a\u001Fb", "\u001E", "\u0000", "a|b", "a,b", "a;b", "[\"a\",\"b\"]", "{\"a\":1}", "\"", "\\", "System.String[]",
+        "System.Collections.Generic.List`1[System.String]", "openai", "OpenAI", "OPENAI", "x=1, y=2", "A", "a",
+    ];
+
     /// <summary>Memory that claims <paramref name="length"/> bytes but has none: reading it fails the test.</summary>
     public static ReadOnlyMemory<byte> Claiming(int length) => new PhantomMemory(length).Memory;
 

@@ -90,13 +90,77 @@ public class ImageCacheKeyTests
         public string? Value { get; init; }
     }
 
-    private sealed record TransparentOptions(string Value);
+    // A record prints its values, but not those of the lists it holds: ToString is no canonical form.
+    private sealed record PrintingOptions(IReadOnlyList<string> Values);
+
+    private sealed record KeyedOptions(IReadOnlyList<string> Values) : ICacheableProviderOptions
+    {
+        public void WriteCacheKey(System.Text.Json.Utf8JsonWriter writer)
+        {
+            writer.WriteStartArray();
+            foreach (var value in Values)
+            {
+                writer.WriteStringValue(value);
+            }
+
+            writer.WriteEndArray();
+        }
+    }
 
     [Fact]
-    public void TypedOptionsThatCannotPrintTheirValues_AreNotKeyed()
+    public void TypedOptionsThatCannotWriteTheirValues_AreNotKeyed()
     {
         Assert.Null(ImageCacheKey.Compute("p", "m", Baseline.WithProviderOptions("p", new OpaqueOptions { Value = "x" })));
-        Assert.NotEqual(Key(Baseline.WithProviderOptions("p", new TransparentOptions("x"))), Key(Baseline.WithProviderOptions("p", new TransparentOptions("y"))));
+        Assert.Null(ImageCacheKey.Compute("p", "m", Baseline.WithProviderOptions("p", new PrintingOptions(["x"]))));
+        Assert.Null(ImageCacheKey.Compute("p", "m", Baseline with { ProviderOptions = new Dictionary<string, object> { ["p"] = "a string" } }));
+    }
+
+    [Fact]
+    public void TypedOptions_AreKeyedByValue_ListsIncluded()
+    {
+        Assert.NotEqual(Key(Baseline.WithProviderOptions("p", new KeyedOptions(["a", "b"]))), Key(Baseline.WithProviderOptions("p", new KeyedOptions(["a,b"]))));
+        Assert.NotEqual(Key(Baseline.WithProviderOptions("p", new KeyedOptions(["a", "b"]))), Key(Baseline.WithProviderOptions("p", new KeyedOptions(["b", "a"]))));
+        Assert.Equal(Key(Baseline.WithProviderOptions("p", new KeyedOptions(["a", "b"]))), Key(Baseline.WithProviderOptions("p", new KeyedOptions(new List<string> { "a", "b" }))));
+    }
+
+    public static TheoryData<string, ImageGenerationRequest, ImageGenerationRequest> LookAlikes() => new()
+    {
+        // Values that hold the old form's field separator shifted the fields after them.
+        { "separator in a value", Baseline with { Style = "a\u001Fb", Quality = "c" }, Baseline with { Style = "a", Quality = "b\u001Fc" } },
+        { "null vs the word standing for it", Baseline with { Style = null }, Baseline with { Style = "default" } },
+        { "null prompt vs 'none'", Baseline with { Prompt = null, Operation = ImageOperation.Upscale }, Baseline with { Prompt = "none", Operation = ImageOperation.Upscale } },
+        { "null quality vs auto", Baseline, Baseline with { Quality = ImageQuality.Auto } },
+        { "quality case", Baseline with { Quality = "HD" }, Baseline with { Quality = "hd" } },
+        { "number vs string in JSON options", Baseline.WithProviderOptions("p", new JsonObject { ["n"] = 1 }), Baseline.WithProviderOptions("p", new JsonObject { ["n"] = "1" }) },
+        { "null vs 'null' in JSON options", Baseline.WithProviderOptions("p", new JsonObject { ["n"] = null }), Baseline.WithProviderOptions("p", new JsonObject { ["n"] = "null" }) },
+        { "JSON member name case", Baseline.WithProviderOptions("p", new JsonObject { ["Background"] = "x" }), Baseline.WithProviderOptions("p", new JsonObject { ["background"] = "x" }) },
+        { "lora list boundaries", Baseline with { Loras = [new LoraWeight("a", 1), new LoraWeight("b", 1)] }, Baseline with { Loras = [new LoraWeight("a\u001F1\u001Fb", 1)] } },
+        { "NaN vs the text NaN", Baseline with { Strength = double.NaN }, Baseline with { Strength = null, Style = "NaN" } },
+    };
+
+    [Theory]
+    [MemberData(nameof(LookAlikes))]
+    public void RequestsThatCollidedInTheOldForm_HaveDifferentKeys(string collision, ImageGenerationRequest one, ImageGenerationRequest other)
+    {
+        Assert.NotEqual(Key(one), Key(other));
+        Assert.False(string.IsNullOrEmpty(collision));
+    }
+
+    [Fact]
+    public void OptionNamesThatDifferOnlyInCase_MakeTheRequestUnkeyed_ButOneNameInAnyCaseIsOneKey()
+    {
+        var both = Baseline with { ProviderOptions = new Dictionary<string, object> { ["openai"] = new JsonObject { ["a"] = 1 }, ["OpenAI"] = new JsonObject { ["a"] = 2 } } };
+        Assert.Null(ImageCacheKey.Compute("openai", "m", both));
+        Assert.Equal(
+            Key(Baseline with { ProviderOptions = new Dictionary<string, object> { ["openai"] = new JsonObject { ["a"] = 1 } } }),
+            Key(Baseline with { ProviderOptions = new Dictionary<string, object> { ["OpenAI"] = new JsonObject { ["a"] = 1 } } }));
+    }
+
+    [Fact]
+    public void AnUnpairedSurrogate_IsAnArgumentExceptionNamingThePrompt()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => ImageCacheKey.Compute("p", "m", Baseline with { Prompt = "a \uD83D fox" }));
+        Assert.Contains("request.Prompt", ex.Message);
     }
 
     [Fact]

@@ -18,7 +18,8 @@ public class RoutedPipelineTests
         {
             ["ImageGeneration:Routing:Routes:0"] = "down/model-1",
             ["ImageGeneration:Routing:Routes:1"] = "placeholder/placeholder-v1",
-            ["ImageGeneration:Routing:CircuitFailureThreshold"] = "5",
+            // One failure rests the route, so the repeat is served from the cache of the route that answered.
+            ["ImageGeneration:Routing:CircuitFailureThreshold"] = "1",
             ["ImageGeneration:Caching:Expiration"] = "01:00:00",
             ["ImageGeneration:Costs:MonthlyBudgetUsd"] = "0.05",
             ["ImageGeneration:Costs:Prices:0:Provider"] = "placeholder",

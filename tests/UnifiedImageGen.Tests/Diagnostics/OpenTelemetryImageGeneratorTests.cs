@@ -72,7 +72,8 @@ public sealed class OpenTelemetryImageGeneratorTests : IDisposable
     [Fact]
     public async Task AMissThenAHit_AreTracedWithGenAiTags_AndCountedInMetrics()
     {
-        var router = new FallbackImageGenerator([new ImageRoute(Failing("a", ImageGenerationErrorKind.ProviderUnavailable)), new ImageRoute(Priced("b"))], timeProvider: _time);
+        // One failure rests route a, so the repeat is a hit in the cache of route b, which answered.
+        var router = new FallbackImageGenerator([new ImageRoute(Failing("a", ImageGenerationErrorKind.ProviderUnavailable)), new ImageRoute(Priced("b"))], new FallbackOptions { CircuitFailureThreshold = 1 }, timeProvider: _time);
         var generator = new ImageGeneratorBuilder(router).UseOpenTelemetry().UseCaching(timeProvider: _time).Build();
         var request = new ImageGenerationRequest(Prompt) { Count = 2, Seed = 42 };
 
