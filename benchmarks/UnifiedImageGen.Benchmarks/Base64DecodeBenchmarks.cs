@@ -17,8 +17,7 @@ public class Base64DecodeBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _image = new byte[1_500_000];
-        new Random(42).NextBytes(_image);
+        _image = Payloads.Image(1_500_000);
         _utf8Base64 = Encoding.ASCII.GetBytes(Convert.ToBase64String(_image));
         if (!Base64Image.Decode(_utf8Base64).AsSpan().SequenceEqual(_image) || !ViaString().AsSpan().SequenceEqual(_image))
         {

@@ -18,13 +18,28 @@ internal static class Payloads
         return heap;
     }
 
+    /// <summary>A PNG of exactly <paramref name="size"/> bytes with a whole chunk structure (the SDK checks it) around random data.</summary>
     public static byte[] Image(int size)
     {
         var image = new byte[size];
-        new Random(size).NextBytes(image);
-        image[0] = 0x89; // a PNG signature, so the bytes sniff as an image
-        "PNG\r\n\u001a\n"u8.CopyTo(image.AsSpan(1));
+        var span = image.AsSpan();
+        new Random(size).NextBytes(span[41..^12]);
+        ReadOnlySpan<byte> signature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
+        signature.CopyTo(span);
+        Chunk(span[8..], 13, "IHDR"u8);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(span[16..], 1024);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(span[20..], 1024);
+        span[24] = 8;
+        span[25] = 6;
+        Chunk(span[33..], size - 57, "IDAT"u8);
+        Chunk(span[^12..], 0, "IEND"u8);
         return image;
+
+        static void Chunk(Span<byte> at, int length, ReadOnlySpan<byte> type)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(at, (uint)length);
+            type.CopyTo(at[4..]);
+        }
     }
 
     public static byte[] OpenAIJson(byte[] image) => Encoding.UTF8.GetBytes(

@@ -234,9 +234,9 @@ public sealed class ComfyUIImageGenerator : JobImageGeneratorBase, IDisposable
             string query = $"view?filename={Uri.EscapeDataString(file.Filename)}&subfolder={Uri.EscapeDataString(file.Subfolder)}&type={Uri.EscapeDataString(file.Type)}";
             using var message = Request(HttpMethod.Get, new Uri(server, query));
             using var response = await _transport.SendAsync(message, job.Model, cancellationToken).ConfigureAwait(false);
-            byte[] data = await PooledBuffer.ReadExactAsync(response.Content, _options.Download.MaxBytes, cancellationToken).ConfigureAwait(false);
+            var (data, mediaType) = await _transport.ReadImageAsync(response, _options.Download.MaxBytes, job.Model, cancellationToken).ConfigureAwait(false);
             var size = ImageHeader.TryReadSize(data, out var read) ? read : (ImageSize?)null;
-            images.Add(new GeneratedImage { Data = data, MediaType = ImageHeader.SniffMediaType(data) ?? "image/png", Width = size?.Width, Height = size?.Height });
+            images.Add(new GeneratedImage { Data = data, MediaType = mediaType, Width = size?.Width, Height = size?.Height });
         }
 
         if (images.Count == 0)

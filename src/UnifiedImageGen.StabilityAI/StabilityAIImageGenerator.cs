@@ -606,17 +606,7 @@ public sealed class StabilityAIImageGenerator : JobImageGeneratorBase, IDisposab
             return ReadJsonImage(body.Span, requestId);
         }
 
-        byte[] data;
-        try
-        {
-            data = await PooledBuffer.ReadExactAsync(response.Content, 128L * 1024 * 1024, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or IOException)
-        {
-            throw new ImageGenerationException(ImageGenerationErrorKind.ProviderUnavailable, "The image from Stability broke off while it was read.") { Provider = ProviderName, IsTransient = true };
-        }
-
-        string mediaType = ImageHeader.SniffMediaType(data) ?? throw Unexpected(null, "Stability answered with bytes that are not an image.");
+        var (data, mediaType) = await _transport.ReadImageAsync(response, 128L * 1024 * 1024, model: null, cancellationToken).ConfigureAwait(false);
         long? seed = long.TryParse(Header(response, "seed"), NumberStyles.None, CultureInfo.InvariantCulture, out long parsed) ? parsed : null;
         return new StabilityImage(data, mediaType, seed, Header(response, "finish-reason"), requestId);
     }

@@ -91,6 +91,24 @@ public abstract class EmulatedProvider
         (await JsonNode.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted).ConfigureAwait(false))?.AsObject()
         ?? throw new BadHttpRequestException("The body is not a JSON object.");
 
+    /// <summary>
+    /// What the provider hands over as <paramref name="image"/>: the image itself, or for the non-image faults an HTML
+    /// page, zeros or the image cut in half (in a base64 field, a raw body or a download alike).
+    /// </summary>
+    /// <param name="fault">The fault, if any.</param>
+    /// <param name="image">The image rendered for the answer.</param>
+    public static byte[] Payload(FaultKind? fault, byte[] image) => fault switch
+    {
+        FaultKind.HtmlImage => System.Text.Encoding.UTF8.GetBytes("<!DOCTYPE html><html><body><h1>Sign in to the guest network</h1></body></html>"),
+        FaultKind.ZeroImage => new byte[image.Length],
+        FaultKind.TruncatedImage => image[..(image.Length / 2)],
+        _ => image,
+    };
+
+    /// <summary>Whether the fault replaces the image with bytes that are not one.</summary>
+    /// <param name="fault">The fault, if any.</param>
+    public static bool IsNonImage(FaultKind? fault) => fault is FaultKind.HtmlImage or FaultKind.ZeroImage or FaultKind.TruncatedImage;
+
     /// <summary>A body that is not valid base64 where the provider puts an image.</summary>
     protected const string InvalidBase64 = "iVBORw0KGgo@@@this is not base64@@@";
 }

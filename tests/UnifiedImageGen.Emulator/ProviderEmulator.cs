@@ -30,6 +30,9 @@ public sealed class ProviderEmulator : IAsyncDisposable
     /// <summary>The size an <see cref="FaultKind.OversizedBody"/> answer announces: above every SDK limit.</summary>
     public const long OversizedLength = 4L * 1024 * 1024 * 1024;
 
+    /// <summary>How many seconds a <see cref="FaultKind.Drip"/> answer drips a byte before it stalls.</summary>
+    public const int DripSeconds = 10;
+
     private readonly WebApplication _app;
     private readonly Dictionary<string, EmulatedProvider> _providers;
 
@@ -150,6 +153,9 @@ public sealed class ProviderEmulator : IAsyncDisposable
                     await StartBodyAsync(context, response, response.Body.Length, response.Body.Length / 2).ConfigureAwait(false);
                     context.Abort();
                     break;
+                case FaultKind.Drip:
+                    await DripAsync(context, response).ConfigureAwait(false);
+                    break;
                 case FaultKind.OversizedBody:
                     await StartBodyAsync(context, response, OversizedLength, response.Body.Length).ConfigureAwait(false);
                     await WaitForClientToLeaveAsync(context).ConfigureAwait(false);
@@ -197,7 +203,7 @@ public sealed class ProviderEmulator : IAsyncDisposable
                 {
                     FaultKind.ImageUrlNotFound => EmulatedResponse.Text(404, "application/xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>"),
                     FaultKind.ImageUrlExpired => EmulatedResponse.Text(403, "application/xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>"),
-                    _ when Images.TryGet(provider + "/" + file, out var data) => new EmulatedResponse(200, "image/png", data) { Images = [data] },
+                    _ when Images.TryGet(provider + "/" + file, out var data) => new EmulatedResponse(200, "image/png", EmulatedProvider.Payload(fault, data)) { Images = EmulatedProvider.IsNonImage(fault) ? [] : [data] },
                     _ => EmulatedResponse.Text(404, "application/xml", "<Error><Code>NoSuchKey</Code></Error>"),
                 })));
     }
@@ -212,6 +218,37 @@ public sealed class ProviderEmulator : IAsyncDisposable
         finally
         {
             Traffic.StallEnded();
+        }
+    }
+
+    private async Task DripAsync(HttpContext context, EmulatedResponse response)
+    {
+        // Read before the drip counts as stalled (from then on a test's clock may jump): byte n is due n seconds after
+        // the headers in absolute time, so a clock that jumps ahead never finds a drip timer beyond the last one.
+        var headersSent = TimeProvider.GetUtcNow();
+        await StartBodyAsync(context, response, response.Body.Length, 1).ConfigureAwait(false);
+        Traffic.DripStarted();
+        Traffic.StallStarted();
+        try
+        {
+            for (int sent = 1; sent <= DripSeconds && sent < response.Body.Length; sent++)
+            {
+                var wait = headersSent + TimeSpan.FromSeconds(sent) - TimeProvider.GetUtcNow();
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, TimeProvider, context.RequestAborted).ConfigureAwait(false);
+                }
+
+                await context.Response.Body.WriteAsync(response.Body.AsMemory(sent, 1), context.RequestAborted).ConfigureAwait(false);
+                await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+            }
+
+            await WaitForClientToLeaveAsync(context).ConfigureAwait(false);
+        }
+        finally
+        {
+            Traffic.StallEnded();
+            Traffic.DripEnded();
         }
     }
 

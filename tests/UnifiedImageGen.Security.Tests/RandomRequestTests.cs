@@ -484,6 +484,57 @@ public class RandomRequestTests
     private static bool SameList<T>(IReadOnlyList<T>? one, IReadOnlyList<T>? other, Func<T, T, bool> same) =>
         one is null || other is null ? one is null && other is null : one.Count == other.Count && one.Zip(other).All(p => same(p.First, p.Second));
 
+    /// <summary>
+    /// Random non-image payloads (<see cref="Hostile.NonImage"/>) wherever each provider's images arrive: base64 fields
+    /// (OpenAI <c>b64_json</c>, Google inline data, Replicate data URIs), raw bodies (Stability <c>image/*</c>, ComfyUI
+    /// <c>/view</c>) and downloads (every URL provider). Each is refused as UnexpectedResponse, whose message says
+    /// what the bytes look like but never holds them.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(HttpProviders))]
+    public async Task Provider_OnRandomNonImagePayloads_RefusesEachAsUnexpectedResponse(string provider)
+    {
+        var random = new Random(StableSeed("non-image " + provider));
+        using var host = new ProviderHost(provider);
+        for (int i = 0; i < 40; i++)
+        {
+            var (kind, payload) = Hostile.NonImage(random);
+            bool inline = random.Next(2) == 0;
+            host.Server.Override = (request, _) => NonImageAnswer(provider, request, payload, inline);
+            var ex = await Hostile.Catch(() => host.Run(host.Provider.GenerateAsync(ProviderHost.Valid(provider))));
+            var refused = Assert.IsType<ImageGenerationException>(ex);
+            Assert.True(refused.Kind == ImageGenerationErrorKind.UnexpectedResponse, $"{provider}, payload #{i} ({kind}, {payload.Length} bytes, inline: {inline}) gave {refused.Kind}: {refused.Message}");
+            Assert.DoesNotContain("Bad Gateway", refused.ToString(), StringComparison.Ordinal);
+            if (payload.Length >= 16)
+            {
+                Assert.DoesNotContain(Convert.ToBase64String(payload)[..16], refused.ToString(), StringComparison.Ordinal);
+            }
+        }
+    }
+
+    public static TheoryData<string> HttpProviders() => [.. ProviderHost.Http];
+
+    // The provider's answer with the payload where its image goes; null leaves the request to the emulator.
+    private static Task<HttpResponseMessage>? NonImageAnswer(string provider, HttpRequestMessage request, byte[] payload, bool inline)
+    {
+        var uri = request.RequestUri!;
+        string b64 = Convert.ToBase64String(payload);
+        if (uri.Host == "cdn.example.com")
+        {
+            return Task.FromResult(FakeProviderServer.Image(payload));
+        }
+
+        return provider switch
+        {
+            "openai" when inline && request.Method == HttpMethod.Post => Task.FromResult(FakeProviderServer.Json($$"""{"created":1764000000,"data":[{"b64_json":"{{b64}}"}]}""")),
+            "google" => Task.FromResult(FakeProviderServer.Json($$$"""{"candidates":[{"content":{"role":"model","parts":[{"inlineData":{"mimeType":"image/png","data":"{{{b64}}}"}}]},"finishReason":"STOP","index":0}]}""")),
+            "stability" when request.Method == HttpMethod.Post => Task.FromResult(FakeProviderServer.Image(payload)),
+            "comfyui" when uri.AbsolutePath.EndsWith("/view", StringComparison.Ordinal) => Task.FromResult(FakeProviderServer.Image(payload)),
+            "replicate" when inline && request.Method == HttpMethod.Post => Task.FromResult(FakeProviderServer.Json($$$"""{"id":"ufawqhfynnddngldkgtslldrkq","model":"black-forest-labs/flux-schnell","version":"hidden","status":"succeeded","input":{},"logs":"","output":["data:image/png;base64,{{{b64}}}"],"error":null,"created_at":"2026-11-22T10:00:00.000Z","metrics":{"predict_time":0.6}}""")),
+            _ => null,
+        };
+    }
+
     private static int StableSeed(string text) => text.Aggregate(17, (h, c) => (h * 31) + c) & int.MaxValue;
 
     private static string Describe(ImageGenerationRequest r) =>

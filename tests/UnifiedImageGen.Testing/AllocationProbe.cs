@@ -10,14 +10,34 @@ namespace UnifiedImageGen.Testing;
 /// </summary>
 public static class AllocationProbe
 {
-    /// <summary>Random bytes of the given size that start with a PNG signature, so providers that sniff accept them.</summary>
+    /// <summary>
+    /// A PNG of exactly <paramref name="size"/> bytes whose one IDAT chunk is random bytes: the chunk structure is whole
+    /// (signature, IHDR, IDAT, IEND), so the SDK's image check accepts it, and no two seeds give the same bytes.
+    /// </summary>
     public static byte[] RandomImage(int size, int seed)
     {
+        const int Overhead = 8 + 25 + 12 + 12; // signature, IHDR chunk, IDAT chunk header and CRC, IEND chunk
+        ArgumentOutOfRangeException.ThrowIfLessThan(size, Overhead);
         var image = new byte[size];
-        new Random(seed).NextBytes(image);
+        var span = image.AsSpan();
         ReadOnlySpan<byte> signature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
-        signature.CopyTo(image);
+        signature.CopyTo(span);
+        WriteChunkHeader(span[8..], 13, "IHDR"u8);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(span[16..], 1024); // width
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(span[20..], 1024); // height
+        span[24] = 8; // bit depth
+        span[25] = 6; // RGBA
+        int dataLength = size - Overhead;
+        WriteChunkHeader(span[33..], dataLength, "IDAT"u8);
+        new Random(seed).NextBytes(span.Slice(41, dataLength));
+        WriteChunkHeader(span[^12..], 0, "IEND"u8);
         return image;
+
+        static void WriteChunkHeader(Span<byte> at, int length, ReadOnlySpan<byte> type)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(at, (uint)length);
+            type.CopyTo(at[4..]);
+        }
     }
 
     /// <summary>

@@ -1,19 +1,32 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Text.Json;
+using UnifiedImageGen.Imaging;
 
 namespace UnifiedImageGen.Http;
 
 /// <summary>
-/// Decodes base64 image payloads straight from UTF-8 bytes into one exact-size array, without building a string.
+/// Decodes base64 image payloads straight from UTF-8 bytes into one exact-size array, without building a string, and
+/// checks that what they decode to is a whole image (<see cref="ImageValidator"/>).
 /// </summary>
 public static class Base64Image
 {
     /// <summary>Decodes base64 (standard alphabet, padded or not) from UTF-8 bytes.</summary>
     /// <param name="utf8Base64">The base64 text as UTF-8.</param>
-    /// <returns>The decoded bytes, in an array of exactly their length.</returns>
-    /// <exception cref="ImageGenerationException">Kind <see cref="ImageGenerationErrorKind.UnexpectedResponse"/>: the text is not valid base64.</exception>
+    /// <returns>The decoded image, in an array of exactly its length.</returns>
+    /// <exception cref="ImageGenerationException">Kind <see cref="ImageGenerationErrorKind.UnexpectedResponse"/>: the text is not valid base64, or decodes to bytes that are not a whole image (HTML, zeros, a truncated file).</exception>
     public static byte[] Decode(ReadOnlySpan<byte> utf8Base64)
+    {
+        byte[] data = DecodeBytes(utf8Base64);
+        if (ImageValidator.Identify(data) is null)
+        {
+            throw Invalid($"the decoded bytes are not an image ({ImageValidator.Describe(data)}, {data.Length:N0} bytes)");
+        }
+
+        return data;
+    }
+
+    private static byte[] DecodeBytes(ReadOnlySpan<byte> utf8Base64)
     {
         int padding = utf8Base64.EndsWith("=="u8) ? 2 : utf8Base64.EndsWith("="u8) ? 1 : 0;
         int unpadded = utf8Base64.Length - padding;
@@ -31,7 +44,7 @@ public static class Base64Image
 
     /// <summary>Decodes the base64 string the reader is positioned on, handling JSON escapes such as <c>\/</c>.</summary>
     /// <param name="reader">A reader positioned on a string token.</param>
-    /// <exception cref="ImageGenerationException">The token is not a string of valid base64.</exception>
+    /// <exception cref="ImageGenerationException">The token is not a string of valid base64, or not of an image.</exception>
     public static byte[] Decode(ref Utf8JsonReader reader)
     {
         if (reader.TokenType != JsonTokenType.String)
@@ -61,7 +74,7 @@ public static class Base64Image
     /// <param name="dataUri">The URI text.</param>
     /// <param name="mediaType">The media type it declares.</param>
     /// <returns>The decoded bytes.</returns>
-    /// <exception cref="ImageGenerationException">The text is not a base64 data URI.</exception>
+    /// <exception cref="ImageGenerationException">The text is not a base64 data URI, or not of an image.</exception>
     public static byte[] DecodeDataUri(ReadOnlySpan<char> dataUri, out string mediaType)
     {
         int comma = dataUri.IndexOf(',');

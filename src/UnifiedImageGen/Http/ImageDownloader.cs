@@ -90,8 +90,7 @@ public sealed class ImageDownloader
                     throw Fail(ex.Kind, $"Downloading an image from {_providerName} ({current.Host}) failed: {ex.Message}", transient: ex.IsTransient);
                 }
 
-                string mediaType = ImageHeader.SniffMediaType(data)
-                    ?? throw Fail(ImageGenerationErrorKind.UnexpectedResponse, $"The download from {current.Host} is not a known image format.");
+                string mediaType = ImageValidator.EnsureImage(data, _providerName, $"the image downloaded from {current.Host}");
                 return new DownloadedImage(data, mediaType, current);
             }
         }
@@ -102,6 +101,11 @@ public sealed class ImageDownloader
         catch (HttpRequestException ex)
         {
             throw Fail(ImageGenerationErrorKind.ProviderUnavailable, $"Downloading an image from {_providerName} ({current.Host}) failed: {ex.HttpRequestError}.", transient: true);
+        }
+        catch (IOException)
+        {
+            // A connection that breaks mid-body (HttpIOException) is as transient as one never made; no inner exception, it can hold the URL.
+            throw Fail(ImageGenerationErrorKind.ProviderUnavailable, $"Downloading an image from {_providerName} ({current.Host}) broke off mid-body.", transient: true);
         }
     }
 

@@ -28,11 +28,22 @@ public sealed class PooledBuffer : IDisposable
     /// <exception cref="ObjectDisposedException">The buffer was returned.</exception>
     public ReadOnlyMemory<byte> Memory => (_array ?? throw new ObjectDisposedException(nameof(PooledBuffer))).AsMemory(0, Length);
 
-    /// <summary>Reads a whole body into a pooled buffer, sized from <c>Content-Length</c> when known.</summary>
+    // The first buffer a body gets, whatever its Content-Length claims: a header costs the server nothing to send, so
+    // the buffer grows only as bytes arrive (doubling, up to the cap).
+    private const int FirstBufferBytes = 16 * 1024;
+
+    /// <summary>
+    /// Reads a whole body into a pooled buffer that starts small and doubles as bytes arrive, up to
+    /// <paramref name="maxBytes"/>: a <c>Content-Length</c> is checked against the cap but never trusted for an allocation.
+    /// </summary>
     /// <param name="content">The body.</param>
     /// <param name="maxBytes">The most bytes to accept.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    /// <exception cref="ImageGenerationException">Kind <see cref="ImageGenerationErrorKind.UnexpectedResponse"/>: the body is larger than <paramref name="maxBytes"/>.</exception>
+    /// <exception cref="ImageGenerationException">
+    /// Kind <see cref="ImageGenerationErrorKind.UnexpectedResponse"/>: the body is larger than <paramref name="maxBytes"/>.
+    /// Kind <see cref="ImageGenerationErrorKind.ProviderUnavailable"/> (transient): the connection broke, or the body
+    /// ended before its <c>Content-Length</c>.
+    /// </exception>
     public static async Task<PooledBuffer> ReadAsync(HttpContent content, long maxBytes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
@@ -42,23 +53,26 @@ public sealed class PooledBuffer : IDisposable
             throw TooLarge(declared.Value, maxBytes);
         }
 
-        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
+        // One byte past a declared length, so an honest body ends without a last, empty regrowth.
+        long fullSize = Math.Min(declared is { } known ? known + 1 : maxBytes + 1, Array.MaxLength);
+        byte[]? array = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(fullSize, 1, FirstBufferBytes));
+        int length = 0;
+        try
         {
-            byte[] array = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(declared ?? 64 * 1024, 1, int.MaxValue) + (declared is null ? 0 : 1));
-            int length = 0;
-            try
+            var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
             {
                 while (true)
                 {
                     if (length == array.Length)
                     {
-                        if (length >= maxBytes)
+                        if (length > maxBytes)
                         {
-                            throw TooLarge(length + 1L, maxBytes);
+                            throw TooLarge(length, maxBytes);
                         }
 
-                        byte[] larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)array.Length * 2, Math.Min(maxBytes + 1, Array.MaxLength)));
+                        long ceiling = length < fullSize ? fullSize : Math.Min(maxBytes + 1, Array.MaxLength);
+                        byte[] larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(2L * array.Length, ceiling));
                         array.AsSpan(0, length).CopyTo(larger);
                         ArrayPool<byte>.Shared.Return(array);
                         array = larger;
@@ -76,60 +90,49 @@ public sealed class PooledBuffer : IDisposable
                         throw TooLarge(length, maxBytes);
                     }
                 }
-
-                var buffer = new PooledBuffer(array, length);
-                array = null!;
-                return buffer;
             }
-            finally
+
+            if (length < declared)
             {
-                if (array is not null)
-                {
-                    ArrayPool<byte>.Shared.Return(array);
-                }
+                throw BrokeOff($"the body ended after {length:N0} of the {declared:N0} bytes it announced");
+            }
+
+            var buffer = new PooledBuffer(array, length);
+            array = null;
+            return buffer;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        {
+            // No inner exception: socket errors can carry the URL.
+            throw BrokeOff("the connection broke while the body was read");
+        }
+        finally
+        {
+            if (array is not null)
+            {
+                ArrayPool<byte>.Shared.Return(array);
             }
         }
     }
 
     /// <summary>
-    /// Reads a whole body into one exact-size array: one allocation when <c>Content-Length</c> is known (raw image
-    /// bodies), a pooled read and one copy when it is not.
+    /// Reads a whole body into one exact-size array: the bytes gather in pooled buffers that grow as they arrive (see
+    /// <see cref="ReadAsync"/>) and are copied once into an array of their length.
     /// </summary>
     /// <param name="content">The body.</param>
     /// <param name="maxBytes">The most bytes to accept.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    /// <exception cref="ImageGenerationException">The body is larger than <paramref name="maxBytes"/>, or shorter than its <c>Content-Length</c>.</exception>
+    /// <exception cref="ImageGenerationException">As <see cref="ReadAsync"/>.</exception>
     public static async Task<byte[]> ReadExactAsync(HttpContent content, long maxBytes, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(content);
-        if (content.Headers.ContentLength is not { } declared)
+        using var pooled = await ReadAsync(content, maxBytes, cancellationToken).ConfigureAwait(false);
+        if (pooled.Length == 0)
         {
-            using var pooled = await ReadAsync(content, maxBytes, cancellationToken).ConfigureAwait(false);
-            return pooled.Span.ToArray();
+            return [];
         }
 
-        if (declared > maxBytes)
-        {
-            throw TooLarge(declared, maxBytes);
-        }
-
-        byte[] data = declared == 0 ? [] : GC.AllocateUninitializedArray<byte>((int)declared);
-        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            int length = 0;
-            while (length < data.Length)
-            {
-                int read = await stream.ReadAsync(data.AsMemory(length), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, $"The response body ended after {length:N0} of the {declared:N0} bytes it announced.") { IsTransient = true };
-                }
-
-                length += read;
-            }
-        }
-
+        byte[] data = GC.AllocateUninitializedArray<byte>(pooled.Length);
+        pooled.Span.CopyTo(data);
         return data;
     }
 
@@ -153,6 +156,9 @@ public sealed class PooledBuffer : IDisposable
 
     internal static bool IsJson(MediaTypeHeaderValue? contentType) =>
         contentType?.MediaType is { } type && (type.EndsWith("/json", StringComparison.OrdinalIgnoreCase) || type.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+
+    private static ImageGenerationException BrokeOff(string what) =>
+        new(ImageGenerationErrorKind.ProviderUnavailable, $"The response broke off: {what}. Retry, or route to another provider.") { IsTransient = true };
 
     private static ImageGenerationException TooLarge(long size, long max) =>
         new(ImageGenerationErrorKind.UnexpectedResponse, $"The response body is {size:N0} bytes or more; the limit is {max:N0} bytes.");

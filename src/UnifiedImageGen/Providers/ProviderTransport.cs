@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using UnifiedImageGen.Costs;
 using UnifiedImageGen.Http;
+using UnifiedImageGen.Imaging;
 
 namespace UnifiedImageGen.Providers;
 
@@ -144,6 +145,35 @@ public sealed class ProviderTransport
         {
             throw new ImageGenerationException(ex.Kind, $"{ProviderName}: {ex.Message}") { Provider = ProviderName, IsTransient = ex.IsTransient };
         }
+    }
+
+    /// <summary>
+    /// Reads a response whose body is the image itself (an <c>image/*</c> answer, a file endpoint) into one exact-size
+    /// array and checks that the bytes are a whole image (<see cref="ImageValidator"/>).
+    /// </summary>
+    /// <param name="response">The response.</param>
+    /// <param name="maxBytes">The largest image accepted.</param>
+    /// <param name="model">The model, for error messages.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The bytes and the media type read from them.</returns>
+    /// <exception cref="ImageGenerationException">
+    /// The body broke off (<see cref="ImageGenerationErrorKind.ProviderUnavailable"/>, transient), is too large, or is
+    /// not an image (<see cref="ImageGenerationErrorKind.UnexpectedResponse"/>).
+    /// </exception>
+    public async Task<(byte[] Data, string MediaType)> ReadImageAsync(HttpResponseMessage response, long maxBytes, string? model, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        byte[] data;
+        try
+        {
+            data = await PooledBuffer.ReadExactAsync(response.Content, maxBytes, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ImageGenerationException ex) when (ex.Provider is null)
+        {
+            throw new ImageGenerationException(ex.Kind, $"{ProviderName}: {ex.Message}") { Provider = ProviderName, Model = model, IsTransient = ex.IsTransient };
+        }
+
+        return (data, ImageValidator.EnsureImage(data, ProviderName, "the image body", model));
     }
 
     /// <summary>

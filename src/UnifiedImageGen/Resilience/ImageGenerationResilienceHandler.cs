@@ -31,6 +31,9 @@ public sealed class ImageGenerationResilienceHandler : DelegatingHandler
     private static readonly HttpRequestOptionsKey<bool> IdempotentKey = new("UnifiedImageGen.Idempotent");
     private static readonly HttpRequestOptionsKey<bool> BillableOnceSentKey = new("UnifiedImageGen.BillableOnceSent");
 
+    // The timeouts each pipeline was built with, so a handler over a shared pipeline bounds response bodies by them too.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ResiliencePipeline<HttpResponseMessage>, BodyLimits> Limits = new();
+
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
     private readonly string _providerName;
 
@@ -46,7 +49,10 @@ public sealed class ImageGenerationResilienceHandler : DelegatingHandler
 
     /// <summary>Creates a handler over a shared pipeline (so the circuit outlives handler rotation).</summary>
     /// <param name="providerName">The provider name, for errors.</param>
-    /// <param name="pipeline">A pipeline from <see cref="CreatePipeline"/>.</param>
+    /// <param name="pipeline">
+    /// A pipeline from <see cref="CreatePipeline"/>; its attempt and total timeouts also bound the reading of each
+    /// response body (another pipeline bounds only the wait for headers).
+    /// </param>
     public ImageGenerationResilienceHandler(string providerName, ResiliencePipeline<HttpResponseMessage> pipeline)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(providerName);
@@ -140,7 +146,9 @@ public sealed class ImageGenerationResilienceHandler : DelegatingHandler
         }
 
         builder.AddTimeout(new TimeoutStrategyOptions { Timeout = options.AttemptTimeout });
-        return builder.Build();
+        var pipeline = builder.Build();
+        Limits.AddOrUpdate(pipeline, new BodyLimits(options.AttemptTimeout, options.TotalTimeout, timeProvider));
+        return pipeline;
     }
 
     /// <inheritdoc/>
@@ -148,16 +156,30 @@ public sealed class ImageGenerationResilienceHandler : DelegatingHandler
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(RequestKey, request);
+        var limits = Limits.TryGetValue(_pipeline, out var found) ? found : null;
+        long callStarted = limits?.TimeProvider.GetTimestamp() ?? 0;
         try
         {
-            var state = (Handler: this, Request: request, Attempt: new System.Runtime.CompilerServices.StrongBox<int>());
+            var state = (Handler: this, Request: request, Attempt: new System.Runtime.CompilerServices.StrongBox<int>(), Limits: limits, CallStarted: callStarted);
             return await _pipeline.ExecuteAsync(
                 static async (ctx, s) =>
                 {
+                    long attemptStarted = s.Limits?.TimeProvider.GetTimestamp() ?? 0;
+
                     // Each attempt sends a fresh message: a message may be sent only once. The content is shared; our
                     // providers build buffered content, which can be written again.
                     var message = s.Attempt.Value++ == 0 ? s.Request : Clone(s.Request);
-                    return await s.Handler.SendCoreAsync(message, ctx.CancellationToken).ConfigureAwait(false);
+                    var response = await s.Handler.SendCoreAsync(message, ctx.CancellationToken).ConfigureAwait(false);
+
+                    // The pipeline's timeouts end when it has the headers; the body is read later, by the caller. Without
+                    // this, a server that sends headers and then one byte a second would hold the call for ever. The
+                    // body's deadline starts here, inside the attempt, so no moment passes without one.
+                    if (s.Limits is { } limits && response.Content is { } content)
+                    {
+                        response.Content = s.Handler.WithDeadline(content, limits, attemptStarted, s.CallStarted, s.Request);
+                    }
+
+                    return response;
                 },
                 context,
                 state).ConfigureAwait(false);
@@ -294,6 +316,211 @@ public sealed class ImageGenerationResilienceHandler : DelegatingHandler
         return clone;
     }
 
+    private DeadlineContent WithDeadline(HttpContent content, BodyLimits limits, long attemptStarted, long callStarted, HttpRequestMessage request)
+    {
+        var attemptLeft = limits.AttemptTimeout - limits.TimeProvider.GetElapsedTime(attemptStarted);
+        var totalLeft = limits.TotalTimeout - limits.TimeProvider.GetElapsedTime(callStarted);
+        string bound = attemptLeft <= totalLeft
+            ? string.Create(CultureInfo.InvariantCulture, $"the attempt timeout ({limits.AttemptTimeout.TotalSeconds:0.#} s)")
+            : string.Create(CultureInfo.InvariantCulture, $"the total timeout ({limits.TotalTimeout.TotalSeconds:0.#} s)");
+        string what = $"{_providerName} did not finish sending its answer within {bound} ({request.Method} {request.RequestUri?.AbsolutePath}): the body stalled or arrived too slowly. Raise the resilience timeouts for slow models.";
+        return new DeadlineContent(content, attemptLeft <= totalLeft ? attemptLeft : totalLeft, limits.TimeProvider, _providerName, what);
+    }
+
     private Task<HttpResponseMessage> SendCoreAsync(HttpRequestMessage message, CancellationToken cancellationToken) =>
         base.SendAsync(message, cancellationToken);
+
+    private sealed record BodyLimits(TimeSpan AttemptTimeout, TimeSpan TotalTimeout, TimeProvider TimeProvider);
+
+    /// <summary>
+    /// A response body that must be read by a deadline (what is left of the attempt and total timeouts when the headers
+    /// came). The timer stops at the end of the body or when the response is disposed.
+    /// </summary>
+    private sealed class DeadlineContent : HttpContent
+    {
+        private readonly HttpContent _inner;
+        private readonly string _providerName;
+        private readonly string _timeoutMessage;
+        private readonly object _gate = new();
+        private readonly CancellationTokenSource _deadline;
+        private bool _finished;
+
+        public DeadlineContent(HttpContent inner, TimeSpan left, TimeProvider timeProvider, string providerName, string timeoutMessage)
+        {
+            _inner = inner;
+            _deadline = new CancellationTokenSource(left > TimeSpan.Zero ? left : TimeSpan.Zero, timeProvider);
+            _providerName = providerName;
+            _timeoutMessage = timeoutMessage;
+            foreach (var header in inner.Headers)
+            {
+                Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+        }
+
+        public bool Expired => _deadline.IsCancellationRequested;
+
+        // The deadline token; none once the body has ended (its timer is gone then).
+        public CancellationToken Deadline()
+        {
+            lock (_gate)
+            {
+                return _finished ? CancellationToken.None : _deadline.Token;
+            }
+        }
+
+        public void Finished()
+        {
+            lock (_gate)
+            {
+                _finished = true;
+                _deadline.Dispose();
+            }
+        }
+
+        public ImageGenerationException TimedOut() =>
+            new(ImageGenerationErrorKind.Timeout, _timeoutMessage) { Provider = _providerName, IsTransient = true };
+
+        protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken)
+        {
+            var deadline = Deadline();
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline);
+            try
+            {
+                return new DeadlineStream(await _inner.ReadAsStreamAsync(linked.Token).ConfigureAwait(false), this);
+            }
+            catch (Exception) when (Expired && !cancellationToken.IsCancellationRequested)
+            {
+                throw TimedOut();
+            }
+        }
+
+        protected override Task<Stream> CreateContentReadStreamAsync() => CreateContentReadStreamAsync(CancellationToken.None);
+
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context, CancellationToken cancellationToken)
+        {
+            var source = await CreateContentReadStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using (source.ConfigureAwait(false))
+            {
+                await source.CopyToAsync(stream, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) =>
+            SerializeToStreamAsync(stream, context, CancellationToken.None);
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = _inner.Headers.ContentLength ?? -1;
+            return length >= 0;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                Finished();
+                _inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+
+    /// <summary>Reads the body under its deadline; a read the deadline cuts off becomes a Timeout error.</summary>
+    private sealed class DeadlineStream(Stream inner, DeadlineContent owner) : Stream
+    {
+        private CancellationTokenSource? _linked;
+        private CancellationToken _linkedFor;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                int read = await inner.ReadAsync(buffer, TokenFor(cancellationToken)).ConfigureAwait(false);
+                if (read == 0 && buffer.Length > 0)
+                {
+                    owner.Finished();
+                }
+
+                return read;
+            }
+            catch (Exception) when (owner.Expired && !cancellationToken.IsCancellationRequested)
+            {
+                throw owner.TimedOut();
+            }
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            // A synchronous read cannot take a token: the deadline closes the stream under it instead.
+            using var registration = owner.Deadline().Register(static s => ((Stream)s!).Dispose(), inner);
+            try
+            {
+                int read = inner.Read(buffer, offset, count);
+                if (read == 0 && count > 0)
+                {
+                    owner.Finished();
+                }
+
+                return read;
+            }
+            catch (Exception) when (owner.Expired)
+            {
+                throw owner.TimedOut();
+            }
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _linked?.Dispose();
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+
+        // One linked source per caller token (callers pass the same token read after read), so reads do not allocate.
+        private CancellationToken TokenFor(CancellationToken callerToken)
+        {
+            var deadline = owner.Deadline();
+            if (!callerToken.CanBeCanceled || !deadline.CanBeCanceled)
+            {
+                return callerToken.CanBeCanceled ? callerToken : deadline;
+            }
+
+            if (_linked is null || _linkedFor != callerToken)
+            {
+                _linked?.Dispose();
+                _linked = CancellationTokenSource.CreateLinkedTokenSource(callerToken, deadline);
+                _linkedFor = callerToken;
+            }
+
+            return _linked.Token;
+        }
+    }
 }

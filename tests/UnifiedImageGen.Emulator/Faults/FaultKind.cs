@@ -53,4 +53,20 @@ public enum FaultKind
 
     /// <summary>A job that is accepted but stays pending for ever.</summary>
     NeverFinishes,
+
+    /// <summary>
+    /// The headers (with the whole body's Content-Length) and one byte of the body are sent, then one byte a second
+    /// on <see cref="ProviderEmulator.TimeProvider"/> for <see cref="ProviderEmulator.DripSeconds"/> seconds, then
+    /// nothing until the client gives up; counted as stalled from the headers on.
+    /// </summary>
+    Drip,
+
+    /// <summary>A 200 whose image (base64 field, raw body or download) is an HTML page instead of an image.</summary>
+    HtmlImage,
+
+    /// <summary>A 200 whose image is a run of zero bytes.</summary>
+    ZeroImage,
+
+    /// <summary>A 200 whose image is a PNG cut off halfway.</summary>
+    TruncatedImage,
 }

@@ -11,11 +11,18 @@ public sealed class TrafficLog
     private readonly ConcurrentDictionary<string, byte> _allConnections = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _accepted = new(StringComparer.Ordinal);
     private int _stalled;
+    private int _dripping;
     private int _active;
     private int _peakActive;
 
     /// <summary>Requests being held open by a <see cref="FaultKind.Stall"/> right now.</summary>
     public int Stalled => Volatile.Read(ref _stalled);
+
+    /// <summary>
+    /// Answers whose headers went out but whose body a <see cref="FaultKind.Drip"/> is holding back (also counted in
+    /// <see cref="Stalled"/>): the client has its headers, so it no longer counts the request as waiting for them.
+    /// </summary>
+    public int Dripping => Volatile.Read(ref _dripping);
 
     /// <summary>The most requests the emulator was handling at once.</summary>
     public int PeakConcurrentRequests => Volatile.Read(ref _peakActive);
@@ -73,4 +80,8 @@ public sealed class TrafficLog
     internal void StallStarted() => Interlocked.Increment(ref _stalled);
 
     internal void StallEnded() => Interlocked.Decrement(ref _stalled);
+
+    internal void DripStarted() => Interlocked.Increment(ref _dripping);
+
+    internal void DripEnded() => Interlocked.Decrement(ref _dripping);
 }

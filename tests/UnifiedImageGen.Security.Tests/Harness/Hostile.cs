@@ -25,6 +25,44 @@ public static class Hostile
         "\u001F", "a\u001Fb", "\u001E", "\u0000", "a|b", "a,b", "a;b", "[\"a\",\"b\"]", "{\"a\":1}", "\"", "\\", "System.String[]",
         "System.Collections.Generic.List`1[System.String]", "openai", "OpenAI", "OPENAI", "x=1, y=2", "A", "a",
     ];
+    /// <summary>
+    /// Random bytes that are not a whole image, of the kinds a broken CDN, a proxy or a buggy provider hands over in
+    /// place of one: HTML, zeros, a cut-off PNG, or a PNG, JPEG or WebP header followed by garbage.
+    /// </summary>
+    public static (string Kind, byte[] Bytes) NonImage(Random random)
+    {
+        byte[] Garbage(int length)
+        {
+            var bytes = new byte[length];
+            random.NextBytes(bytes);
+            return bytes;
+        }
+
+        var png = Png(random.Next(1, 40), random.Next(1, 40));
+        switch (random.Next(7))
+        {
+            case 0:
+                return ("HTML", System.Text.Encoding.UTF8.GetBytes($"<!DOCTYPE html><html><body><h1>502 Bad Gateway {random.Next()}</h1></body></html>"));
+            case 1:
+                return ("zeros", new byte[random.Next(0, 5000)]);
+            case 2:
+                return ("truncated PNG", png[..random.Next(1, png.Length - 1)]);
+            case 3:
+                return ("PNG header + garbage", [.. png[..random.Next(8, 34)], .. Garbage(random.Next(1, 3000))]);
+            case 4:
+                return ("JPEG header + garbage", [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, (byte)'J', (byte)'F', (byte)'I', (byte)'F', 0, .. Garbage(random.Next(1, 3000))]);
+            case 5:
+                var body = Garbage(random.Next(8, 3000));
+                var webp = new byte[12 + body.Length];
+                "RIFF"u8.CopyTo(webp);
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(webp.AsSpan(4), (uint)(webp.Length - 8));
+                "WEBP"u8.CopyTo(webp.AsSpan(8));
+                body.CopyTo(webp, 12);
+                return ("WebP header + garbage", webp);
+            default:
+                return ("JSON", System.Text.Encoding.UTF8.GetBytes("{\"error\":\"not found\"}"));
+        }
+    }
 
     /// <summary>Memory that claims <paramref name="length"/> bytes but has none: reading it fails the test.</summary>
     public static ReadOnlyMemory<byte> Claiming(int length) => new PhantomMemory(length).Memory;

@@ -101,7 +101,7 @@ public class DownloadAndDecodeTests
         var html = new ScriptedHandler().Then(() => Image("<html></html>"u8.ToArray(), "text/html"));
         Assert.Contains("not an image", (await Assert.ThrowsAsync<ImageGenerationException>(() => new ImageDownloader(new HttpClient(html)).DownloadAsync(new Uri("https://cdn.example.com/a.png")))).Message);
         var lying = new ScriptedHandler().Then(() => Image("garbage"u8.ToArray(), "image/png"));
-        Assert.Contains("not a known image format", (await Assert.ThrowsAsync<ImageGenerationException>(() => new ImageDownloader(new HttpClient(lying)).DownloadAsync(new Uri("https://cdn.example.com/a.png")))).Message);
+        Assert.Contains("is not an image (no known image format, 7 bytes)", (await Assert.ThrowsAsync<ImageGenerationException>(() => new ImageDownloader(new HttpClient(lying)).DownloadAsync(new Uri("https://cdn.example.com/a.png")))).Message);
     }
 
     [Theory]
@@ -142,22 +142,24 @@ public class DownloadAndDecodeTests
     [Fact]
     public void Base64_DecodesExactSize_FromUtf8()
     {
-        byte[] data = Enumerable.Range(0, 1000).Select(i => (byte)i).ToArray();
-        foreach (int length in new[] { 0, 1, 2, 3, 999, 1000 })
+        // Lengths 57, 58 and 59 give base64 with no, two and one padding characters.
+        foreach (int length in new[] { 57, 58, 59, 999, 1000 })
         {
-            var slice = data.AsSpan(0, length).ToArray();
-            byte[] decoded = Base64Image.Decode(Encoding.ASCII.GetBytes(Convert.ToBase64String(slice)));
-            Assert.Equal(slice, decoded);
+            byte[] image = AllocationProbe.RandomImage(length, seed: length);
+            byte[] decoded = Base64Image.Decode(Encoding.ASCII.GetBytes(Convert.ToBase64String(image)));
+            Assert.Equal(image, decoded);
         }
 
-        Assert.Equal(data[..10], Base64Image.Decode(Encoding.ASCII.GetBytes(Convert.ToBase64String(data[..10]).TrimEnd('='))));
-        Assert.Equal(data[..60], Base64Image.Decode(Encoding.ASCII.GetBytes(Convert.ToBase64String(data[..60], Base64FormattingOptions.InsertLineBreaks))));
+        byte[] unpadded = AllocationProbe.RandomImage(58, seed: 1);
+        Assert.Equal(unpadded, Base64Image.Decode(Encoding.ASCII.GetBytes(Convert.ToBase64String(unpadded).TrimEnd('='))));
+        byte[] wrapped = AllocationProbe.RandomImage(200, seed: 2);
+        Assert.Equal(wrapped, Base64Image.Decode(Encoding.ASCII.GetBytes(Convert.ToBase64String(wrapped, Base64FormattingOptions.InsertLineBreaks))));
     }
 
     [Fact]
     public void Base64_FromJsonReader_HandlesEscapedSlashes()
     {
-        byte[] data = [0xFB, 0xFF, 0xBF, 0x01, 0x02];
+        byte[] data = AllocationProbe.RandomImage(300, seed: 5);
         string base64 = Convert.ToBase64String(data);
         Assert.Contains('/', base64);
         var json = Encoding.UTF8.GetBytes("{\"b64_json\":\"" + base64.Replace("/", "\\/") + "\"}");
@@ -166,6 +168,38 @@ public class DownloadAndDecodeTests
         reader.Read();
         reader.Read();
         Assert.Equal(data, Base64Image.Decode(ref reader));
+    }
+
+    [Fact]
+    public void ImageValidator_AcceptsWholeImages_AndRefusesWhatOnlyLooksLikeOne()
+    {
+        byte[] png = UnifiedImageGen.Imaging.PngEncoder.Encode(new byte[3 * 2 * 4], 3, 2);
+        Assert.Equal("image/png", UnifiedImageGen.Imaging.ImageValidator.Identify(png));
+        Assert.Equal("image/png", UnifiedImageGen.Imaging.ImageValidator.Identify(AllocationProbe.RandomImage(100, seed: 3)));
+        Assert.Null(UnifiedImageGen.Imaging.ImageValidator.Identify(png[..^1]));
+        Assert.Null(UnifiedImageGen.Imaging.ImageValidator.Identify([.. png[..33], .. new byte[50]]));
+        Assert.Null(UnifiedImageGen.Imaging.ImageValidator.Identify(new byte[64]));
+        Assert.Null(UnifiedImageGen.Imaging.ImageValidator.Identify("<!DOCTYPE html><html></html>"u8));
+        Assert.Null(UnifiedImageGen.Imaging.ImageValidator.Identify([0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 1, 2, 3, 4]));
+    }
+
+    [Fact]
+    public async Task Download_ThatBreaksMidBody_IsTransientProviderUnavailable()
+    {
+        // Half an image, then the connection drops (SocketsHttpHandler raises HttpIOException, an IOException).
+        var breaking = new ScriptedHandler().Then(() => new HttpResponseMessage(HttpStatusCode.OK)
+        {
+            Content = new StreamContent(new BreakingStream(Png[..(Png.Length / 2)])) { Headers = { ContentType = new("image/png"), ContentLength = Png.Length } },
+        });
+        var ex = await Assert.ThrowsAsync<ImageGenerationException>(() => new ImageDownloader(new HttpClient(breaking)).DownloadAsync(new Uri("https://cdn.example.com/a.png")));
+        Assert.Equal(ImageGenerationErrorKind.ProviderUnavailable, ex.Kind);
+        Assert.True(ex.IsTransient);
+    }
+
+    private sealed class BreakingStream(byte[] first) : MemoryStream(first)
+    {
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Position < Length ? base.ReadAsync(buffer, cancellationToken) : ValueTask.FromException<int>(new HttpIOException(HttpRequestError.ResponseEnded));
     }
 
     [Fact]

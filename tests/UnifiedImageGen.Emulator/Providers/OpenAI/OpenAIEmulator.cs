@@ -63,9 +63,9 @@ public sealed class OpenAIEmulator() : EmulatedProvider("openai")
         var answer = JsonNode.Parse(Recordings.Load("OpenAI", "gpt-image-1.generations.json"))!.AsObject();
         answer["data"] = new JsonArray(images.Select(image => (JsonNode)new JsonObject
         {
-            ["b64_json"] = fault == FaultKind.InvalidBase64 ? InvalidBase64 : Convert.ToBase64String(image),
+            ["b64_json"] = fault == FaultKind.InvalidBase64 ? InvalidBase64 : Convert.ToBase64String(Payload(fault, image)),
         }).ToArray());
         var response = EmulatedResponse.Json(200, answer).WithHeader("x-request-id", NewId("req_"));
-        return fault == FaultKind.InvalidBase64 ? response : response with { Images = images };
+        return fault == FaultKind.InvalidBase64 || IsNonImage(fault) ? response : response with { Images = images };
     }
 }

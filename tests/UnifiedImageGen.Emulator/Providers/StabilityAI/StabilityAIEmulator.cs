@@ -52,17 +52,17 @@ public sealed class StabilityAIEmulator() : EmulatedProvider("stability")
         bool json = context.Request.Headers.Accept.ToString().Contains("application/json", StringComparison.OrdinalIgnoreCase);
         if (!json)
         {
-            return new EmulatedResponse(200, "image/png", image) { Images = [image] }
+            return new EmulatedResponse(200, "image/png", Payload(fault, image)) { Images = IsNonImage(fault) ? [] : [image] }
                 .WithHeader("seed", seed).WithHeader("finish-reason", "SUCCESS").WithHeader("x-request-id", NewId("8a3f"));
         }
 
         var body = new JsonObject
         {
-            ["image"] = fault == FaultKind.InvalidBase64 ? InvalidBase64 : Convert.ToBase64String(image),
+            ["image"] = fault == FaultKind.InvalidBase64 ? InvalidBase64 : Convert.ToBase64String(Payload(fault, image)),
             ["seed"] = long.Parse(seed, CultureInfo.InvariantCulture),
             ["finish_reason"] = "SUCCESS",
         };
         var response = EmulatedResponse.Json(200, body).WithHeader("x-request-id", NewId("8a3f"));
-        return fault == FaultKind.InvalidBase64 ? response : response with { Images = [image] };
+        return fault == FaultKind.InvalidBase64 || IsNonImage(fault) ? response : response with { Images = [image] };
     }
 }
