@@ -379,7 +379,7 @@ public sealed class AdobeFireflyImageGenerator : JobImageGeneratorBase, IDisposa
             "succeeded" => ImageJobStatus.Succeeded,
             "failed" => ImageJobStatus.Failed,
             "cancelled" or "canceled" or "cancel_pending" => ImageJobStatus.Canceled,
-            var other => throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, $"Firefly answered with the unknown status '{other}'.") { Provider = ProviderName, ProviderRequestId = jobId },
+            var other => throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, $"Firefly answered with the unknown status '{redactor.Redact(other)}'.") { Provider = ProviderName, ProviderRequestId = jobId },
         };
         string? reason = status.ErrorCode is null && status.Message is null ? null : $"{status.ErrorCode} {status.Message}".Trim();
         // A job refused by the safety checks fails with one of the unsafe codes; older answers only said so in words.

@@ -216,7 +216,7 @@ public sealed class FalImageGenerator : JobImageGeneratorBase, IDisposable
             "COMPLETED" when failed => ImageJobStatus.Failed,
             "COMPLETED" => ImageJobStatus.Succeeded,
             "CANCELLED" or "CANCELED" => ImageJobStatus.Canceled,
-            var other => throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, $"fal answered with the unknown queue status '{other}'.") { Provider = ProviderName, ProviderRequestId = jobId },
+            var other => throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, $"fal answered with the unknown queue status '{(redactor ?? SecretRedactor.Default).Redact(other)}'.") { Provider = ProviderName, ProviderRequestId = jobId },
         };
         return new ImageJob
         {

@@ -87,7 +87,7 @@ public sealed class LeonardoImageGenerator : JobImageGeneratorBase, IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
         using var message = Request(HttpMethod.Get, "generations/" + Uri.EscapeDataString(jobId));
         var answer = await _transport.SendJsonAsync(message, LeonardoJsonContext.Default.GenerationAnswer, null, cancellationToken).ConfigureAwait(false);
-        return ToJob(answer.Generation ?? throw new ImageGenerationException(ImageGenerationErrorKind.ModelNotFound, $"Leonardo does not know generation {jobId}.") { Provider = ProviderName, ProviderRequestId = jobId });
+        return ToJob(answer.Generation ?? throw new ImageGenerationException(ImageGenerationErrorKind.ModelNotFound, $"Leonardo does not know generation {jobId}.") { Provider = ProviderName, ProviderRequestId = jobId }, _transport.ErrorMapper.Redactor);
     }
 
     /// <summary>Leonardo has no cancel endpoint: this returns the generation's state; it is charged when created.</summary>
@@ -103,7 +103,7 @@ public sealed class LeonardoImageGenerator : JobImageGeneratorBase, IDisposable
         }
     }
 
-    internal static ImageJob ToJob(LeonardoGeneration generation)
+    internal static ImageJob ToJob(LeonardoGeneration generation, SecretRedactor? redactor = null)
     {
         string id = generation.Id ?? throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, "Leonardo answered with a generation without an id.") { Provider = ProviderName };
         var status = generation.Status switch
@@ -111,7 +111,7 @@ public sealed class LeonardoImageGenerator : JobImageGeneratorBase, IDisposable
             "PENDING" => ImageJobStatus.Running,
             "COMPLETE" => ImageJobStatus.Succeeded,
             "FAILED" => ImageJobStatus.Failed,
-            var other => throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, $"Leonardo answered with the unknown status '{other}'.") { Provider = ProviderName, ProviderRequestId = id },
+            var other => throw new ImageGenerationException(ImageGenerationErrorKind.UnexpectedResponse, $"Leonardo answered with the unknown status '{(redactor ?? SecretRedactor.Default).Redact(other)}'.") { Provider = ProviderName, ProviderRequestId = id },
         };
         return new ImageJob
         {

@@ -53,6 +53,22 @@ public class SecretLeakTests
         };
     }
 
+    // A job status the SDK does not know, echoing the key: the "unknown status" errors quote it.
+    private static HttpResponseMessage? UnknownJobStatus(HttpRequestMessage request, string key)
+    {
+        var uri = request.RequestUri!;
+        string path = uri.AbsolutePath;
+        return uri.Host switch
+        {
+            "api.replicate.com" when request.Method == HttpMethod.Get => FakeProviderServer.Json($$"""{"id":"p1","model":"m","status":"{{key}}","output":null}"""),
+            "queue.fal.run" when path.EndsWith("/status", StringComparison.Ordinal) => FakeProviderServer.Json($$"""{"status":"{{key}}","request_id":"r1"}"""),
+            "api.bfl.ai" when request.Method == HttpMethod.Get => FakeProviderServer.Json($$"""{"id":"e8a7f3c2","status":"{{key}}"}"""),
+            "firefly-api.adobe.io" when path.Contains("/status/", StringComparison.Ordinal) => FakeProviderServer.Json($$"""{"jobId":"j","status":"{{key}}"}"""),
+            "cloud.leonardo.ai" when request.Method == HttpMethod.Get => FakeProviderServer.Json($$$"""{"generations_by_pk":{"id":"g1","status":"{{{key}}}","generated_images":[]}}"""),
+            _ => null,
+        };
+    }
+
     [Theory]
     [MemberData(nameof(Providers))]
     public async Task Key_NeverAppears_InLogsTelemetryExceptionsOrResults(string provider)
@@ -180,13 +196,13 @@ public class SecretLeakTests
         var texts = new List<(string Where, string Text)>();
         HttpStatusCode[] statuses = [HttpStatusCode.BadRequest, HttpStatusCode.Unauthorized, HttpStatusCode.Forbidden, HttpStatusCode.NotFound, HttpStatusCode.UnprocessableEntity, HttpStatusCode.TooManyRequests, HttpStatusCode.InternalServerError, HttpStatusCode.ServiceUnavailable];
         int failures = 0;
-        for (int i = 0; i < 60; i++)
+        for (int i = 0; i < 75; i++)
         {
             string secret = secrets[random.Next(secrets.Length)];
             string encoding = Hostile.SecretEncodings[i % Hostile.SecretEncodings.Length];
             string form = Hostile.EncodeSecret(random, secret, encoding);
             string filler = new string('x', random.Next(0, 300)) + " ";
-            string place = (i / Hostile.SecretEncodings.Length % 4) switch { 0 => "body", 1 => "error code", 2 => "request-id header", _ => "job failure" };
+            string place = (i / Hostile.SecretEncodings.Length % 5) switch { 0 => "body", 1 => "error code", 2 => "request-id header", 3 => "job failure", _ => "unknown job status" };
             var status = statuses[random.Next(statuses.Length)];
             host.Server.Override = (request, _) =>
             {
@@ -203,7 +219,8 @@ public class SecretLeakTests
                         : new HttpResponseMessage(status) { Content = new StringContent(filler + form + " " + filler) },
                     "error code" => FakeProviderServer.Json($$"""{"error":{"message":"refused","code":"{{form}}","type":"{{form}}","status":"{{form}}"},"title":"{{form}}","name":"{{form}}","detail":[{"loc":["body","x"],"msg":"bad","type":"{{form}}"}]}""", status),
                     "request-id header" => FakeProviderServer.Json("""{"error":{"message":"refused"}}""", status),
-                    _ => JobFailure(request, form),
+                    "job failure" => JobFailure(request, form),
+                    _ => UnknownJobStatus(request, form),
                 };
                 if (response is not null && place == "request-id header")
                 {
