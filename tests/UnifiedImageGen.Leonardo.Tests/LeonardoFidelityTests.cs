@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using UnifiedImageGen.Imaging;
 using UnifiedImageGen.Testing;
+using static UnifiedImageGen.Leonardo.Tests.LeonardoTestHost;
 
 namespace UnifiedImageGen.Leonardo.Tests;
 
@@ -13,24 +14,7 @@ namespace UnifiedImageGen.Leonardo.Tests;
 /// </summary>
 public class LeonardoFidelityTests
 {
-    private const string Key = "leonardo-key-0123456789abcdef";
-    private const string Id = "5b7b7c8a-4e6d-4c7b-9a3e-2f1d0c9b8a7e";
     private static readonly byte[] Png = PngEncoder.Encode(new byte[16 * 16 * 4], 16, 16);
-
-    private static (LeonardoImageGenerator, ScriptedHandler, ManualTimeProvider) Create(Action<LeonardoImageGeneratorOptions>? configure = null) => Create(new ScriptedHandler(), configure);
-
-    private static (LeonardoImageGenerator, T, ManualTimeProvider) Create<T>(T server, Action<LeonardoImageGeneratorOptions>? configure = null)
-        where T : HttpMessageHandler
-    {
-        var time = new ManualTimeProvider();
-        var options = new LeonardoImageGeneratorOptions { ApiKey = Key };
-        configure?.Invoke(options);
-        var http = new HttpClient(server);
-        return (new LeonardoImageGenerator(http, options, new Http.ImageDownloader(http, options.Download, "leonardo"), time, owned: false), server, time);
-    }
-
-    private static HttpResponseMessage Json(string json, HttpStatusCode status = HttpStatusCode.OK) =>
-        new(status) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
 
     private static HttpResponseMessage Created(string cost = "") => Json($$$"""{"sdGenerationJob":{"generationId":"{{{Id}}}"{{{cost}}}}}""");
 

@@ -4,28 +4,14 @@ using System.Text.Json.Nodes;
 using UnifiedImageGen.Imaging;
 using UnifiedImageGen.Jobs;
 using UnifiedImageGen.Testing;
+using static UnifiedImageGen.Leonardo.Tests.LeonardoTestHost;
 
 namespace UnifiedImageGen.Leonardo.Tests;
 
 public class LeonardoImageGeneratorTests
 {
-    private const string Key = "leonardo-key-0123456789abcdef";
-    private const string Id = "5b7b7c8a-4e6d-4c7b-9a3e-2f1d0c9b8a7e";
     private const string Model = "de7d3faf-762f-48e0-b3b7-9d0ac3a3fcf3";
     private static readonly byte[] Png = PngEncoder.Encode(new byte[16 * 16 * 4], 16, 16);
-
-    private static (LeonardoImageGenerator, ScriptedHandler, ManualTimeProvider) Create(Action<LeonardoImageGeneratorOptions>? configure = null)
-    {
-        var server = new ScriptedHandler();
-        var time = new ManualTimeProvider();
-        var options = new LeonardoImageGeneratorOptions { ApiKey = Key };
-        configure?.Invoke(options);
-        var http = new HttpClient(server);
-        return (new LeonardoImageGenerator(http, options, new Http.ImageDownloader(http, options.Download, "leonardo"), time, owned: false), server, time);
-    }
-
-    private static HttpResponseMessage Json(string json, HttpStatusCode status = HttpStatusCode.OK) =>
-        new(status) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
 
     private static HttpResponseMessage Created() => Json($$$"""{"sdGenerationJob":{"generationId":"{{{Id}}}","apiCreditCost":24}}""");
 

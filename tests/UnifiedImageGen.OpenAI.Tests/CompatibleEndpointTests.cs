@@ -5,6 +5,12 @@ using static UnifiedImageGen.OpenAI.Tests.Recordings;
 
 namespace UnifiedImageGen.OpenAI.Tests;
 
+/// <summary>
+/// OpenAI-compatible hosts. Sources: Azure OpenAI REST reference (learn.microsoft.com/azure/ai-services/openai/reference,
+/// "Image generation": <c>POST {endpoint}/openai/deployments/{deployment-id}/images/generations?api-version=</c> with an
+/// <c>api-key</c> header); xAI PROVIDERS.md 8.3 (docs.x.ai image generations: the common fields only, temporary URLs,
+/// <c>revised_prompt</c>); Together PROVIDERS.md 8.4 (its own <c>response_format</c> value <c>base64</c>).
+/// </summary>
 public class CompatibleEndpointTests
 {
     private static (OpenAIImageGenerator, ScriptedHandler) Create(OpenAIImageGeneratorOptions options)

@@ -6,7 +6,11 @@ using UnifiedImageGen.Testing;
 
 namespace UnifiedImageGen.OpenAI.Tests;
 
-/// <summary>Recorded OpenAI bodies, with a real PNG put where the recording has a placeholder.</summary>
+/// <summary>
+/// Recorded OpenAI bodies, with a real PNG put where the recording has a placeholder. Their shape is the spec's
+/// <c>ImagesResponse</c> (../shared/specs/openai-openapi.yaml, <c>components.schemas.ImagesResponse</c>, answer of
+/// <c>POST /images/generations</c>); <c>x-request-id</c> is the request id header of the OpenAI API reference ("Debugging requests").
+/// </summary>
 internal static class Recordings
 {
     public const string ApiKey = "sk-proj-TESTKEY0123456789abcdefghijklmnopqrstuvwxyz";

@@ -69,19 +69,32 @@ public class SecretLeakTests
         };
     }
 
-    [Theory]
-    [MemberData(nameof(Providers))]
-    public async Task Key_NeverAppears_InLogsTelemetryExceptionsOrResults(string provider)
+    // Every UnifiedImageGen activity, recorded when it stops.
+    private static ActivityListener ListenToActivities(ConcurrentQueue<Activity> activities)
     {
-        var logs = new CapturingLoggerProvider();
-        var activities = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
+        var listener = new ActivityListener
         {
             ShouldListenTo = source => source.Name.StartsWith("UnifiedImageGen", StringComparison.Ordinal),
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = activities.Enqueue,
         };
         ActivitySource.AddActivityListener(listener);
+        return listener;
+    }
+
+    // What telemetry could carry: names, status descriptions, tags and event tags.
+    private static IEnumerable<(string Where, string Text)> ActivityTexts(IEnumerable<Activity> activities) => activities.SelectMany(activity =>
+        new[] { ($"activity {activity.DisplayName}", activity.DisplayName + " " + activity.StatusDescription) }
+            .Concat(activity.TagObjects.Select(t => ($"activity tag {t.Key}", $"{t.Key}={t.Value}")))
+            .Concat(activity.Events.SelectMany(e => e.Tags.Select(t => ($"activity event {e.Name}", $"{e.Name} {t.Key}={t.Value}")))));
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Key_NeverAppears_InLogsTelemetryExceptionsOrResults(string provider)
+    {
+        var logs = new CapturingLoggerProvider();
+        var activities = new ConcurrentQueue<Activity>();
+        using var listener = ListenToActivities(activities);
 
         string key = ProviderHost.Keys[provider];
         string[] secrets = [key, .. ProviderHost.ExtraSecrets];
@@ -139,12 +152,7 @@ public class SecretLeakTests
         }
 
         texts.AddRange(logs.Entries.Select(e => ($"log {e.Category} {e.EventId}", e.AllText)));
-        foreach (var activity in activities)
-        {
-            texts.Add(($"activity {activity.DisplayName}", activity.DisplayName + " " + activity.StatusDescription));
-            texts.AddRange(activity.TagObjects.Select(t => ($"activity tag {t.Key}", $"{t.Key}={t.Value}")));
-            texts.AddRange(activity.Events.SelectMany(e => e.Tags.Select(t => ($"activity event {e.Name}", $"{e.Name} {t.Key}={t.Value}"))));
-        }
+        texts.AddRange(ActivityTexts(activities));
 
         Assert.NotEmpty(logs.Entries);
         Assert.NotEmpty(activities);
@@ -183,13 +191,7 @@ public class SecretLeakTests
         var random = new Random(provider.Aggregate(19, (h, c) => (h * 31) + c));
         var logs = new CapturingLoggerProvider();
         var activities = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name.StartsWith("UnifiedImageGen", StringComparison.Ordinal),
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activities.Enqueue,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var listener = ListenToActivities(activities);
 
         string[] secrets = SecretsOf(provider);
         using var host = new ProviderHost(provider, b => b.UseLogging().UseOpenTelemetry(), logs);
@@ -257,12 +259,7 @@ public class SecretLeakTests
         }
 
         texts.AddRange(logs.Entries.Select(e => ($"log {e.Category} {e.EventId}", e.AllText)));
-        foreach (var activity in activities)
-        {
-            texts.Add(($"activity {activity.DisplayName}", activity.DisplayName + " " + activity.StatusDescription));
-            texts.AddRange(activity.TagObjects.Select(t => ($"activity tag {t.Key}", $"{t.Key}={t.Value}")));
-            texts.AddRange(activity.Events.SelectMany(e => e.Tags.Select(t => ($"activity event {e.Name}", $"{e.Name} {t.Key}={t.Value}"))));
-        }
+        texts.AddRange(ActivityTexts(activities));
 
         Assert.True(failures >= 40, $"{provider}: only {failures} failures were produced");
         foreach (var (where, text) in texts)

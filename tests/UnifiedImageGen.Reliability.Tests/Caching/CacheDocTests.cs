@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -174,31 +173,9 @@ public class CacheDocTests
 
     private async Task<string> CancelledFlights()
     {
-        string marker = "cache doc probe " + Guid.NewGuid().ToString("N");
-        var unobserved = new ConcurrentQueue<Exception>();
-        EventHandler<UnobservedTaskExceptionEventArgs> record = (_, e) =>
-        {
-            if (e.Exception.ToString().Contains(marker, StringComparison.Ordinal))
-            {
-                unobserved.Enqueue(e.Exception);
-            }
-        };
-        TaskScheduler.UnobservedTaskException += record;
-        try
-        {
-            string newcomer = await AbandonAFlightAsync(marker);
-            for (int i = 0; i < 2; i++)
-            {
-                GC.Collect();
-                GC.WaitForPendingFinalizers();
-            }
-
-            return $"unobserved task exceptions after a full GC: {unobserved.Count}; the newcomer: {newcomer}";
-        }
-        finally
-        {
-            TaskScheduler.UnobservedTaskException -= record;
-        }
+        using var probe = new UnobservedExceptionProbe("cache doc probe");
+        string newcomer = await AbandonAFlightAsync(probe.Marker);
+        return $"unobserved task exceptions after a full GC: {probe.AfterFullCollection().Count}; the newcomer: {newcomer}";
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

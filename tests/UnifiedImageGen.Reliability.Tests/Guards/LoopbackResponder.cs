@@ -7,7 +7,8 @@ namespace UnifiedImageGen.Reliability.Tests.Guards;
 
 /// <summary>
 /// A loopback TCP server that answers every request with one canned HTTP/1.1 response and records each request line:
-/// a stand-in for a proxy (which sees <c>CONNECT host:443</c>) or for an image host that redirects.
+/// a stand-in for a proxy (which sees <c>CONNECT host:443</c>, RFC 9110 section 9.3.6) or for an image host that
+/// redirects (302 with <c>Location</c>, RFC 9110 section 15.4.3). It speaks plain HTTP only: no provider's protocol.
 /// </summary>
 internal sealed class LoopbackResponder : IAsyncDisposable
 {

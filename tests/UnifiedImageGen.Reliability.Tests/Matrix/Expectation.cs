@@ -20,7 +20,12 @@ public enum CallOutcome
 /// <param name="Outcome">How the call ends.</param>
 /// <param name="Kind">The error kind (of the exception, or of the failed route before a fallback).</param>
 /// <param name="Submits">Billable submits the emulator must see.</param>
-/// <param name="Cancels">Cancels the emulator must see.</param>
+/// <param name="Cancels">
+/// Cancels the emulator must see, one per cancel request of the provider's protocol: Replicate
+/// <c>POST /v1/predictions/{id}/cancel</c>, fal <c>PUT .../requests/{id}/cancel</c>, Firefly <c>PUT {cancelUrl}</c>
+/// (PROVIDERS.md 3, 4, 8.2), ComfyUI <c>POST /queue {"delete"}</c> plus <c>POST /interrupt</c> (13.11); BFL and Leonardo
+/// have none.
+/// </param>
 public sealed record Expectation(CallOutcome Outcome, ImageGenerationErrorKind? Kind, int Submits, int Cancels = 0)
 {
     public static Expectation Ok => new(CallOutcome.Succeeded, null, 1);

@@ -20,6 +20,8 @@ internal static class MatrixRunner
     // the cancel request is still on its way to the emulator.
     private static readonly TimeSpan CancelTimeout = TimeSpan.FromSeconds(15);
 
+    // An input image turns the call into image-to-image, which for Firefly means an upload first
+    // (POST /v2/storage/image, upload_image.json; PROVIDERS.md 13.10). The wire protocols are the emulator's, which cites them.
     private static ImageGenerationRequest Request(ProviderUnderTest provider) => provider.Input is { } input
         ? new ImageGenerationRequest("a lighthouse at dusk") { Operation = ImageOperation.ImageToImage, InputImages = [input] }
         : new ImageGenerationRequest("a lighthouse at dusk");

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection;
 using UnifiedImageGen.Caching;
@@ -116,34 +115,12 @@ public class CachingPipelineTests
     [Fact]
     public async Task CallersThatAllCancel_LeaveNoUnobservedTaskException_AndDoNotCancelTheNextCaller()
     {
-        string marker = "single-flight probe " + Guid.NewGuid().ToString("N");
-        var unobserved = new ConcurrentQueue<Exception>();
-        EventHandler<UnobservedTaskExceptionEventArgs> record = (_, e) =>
-        {
-            if (e.Exception.ToString().Contains(marker, StringComparison.Ordinal))
-            {
-                unobserved.Enqueue(e.Exception);
-            }
-        };
-        TaskScheduler.UnobservedTaskException += record;
-        try
-        {
-            var outcomes = await AbandonFlightsAsync(marker);
-            Assert.Equal(["fresh call: primary, not from cache", "fresh call: primary, not from cache"], outcomes);
+        using var probe = new UnobservedExceptionProbe("single-flight probe");
+        var outcomes = await AbandonFlightsAsync(probe.Marker);
+        Assert.Equal(["fresh call: primary, not from cache", "fresh call: primary, not from cache"], outcomes);
 
-            // The abandoned flights are unreachable now; their tasks' finalizers would report anything unobserved.
-            for (int i = 0; i < 2; i++)
-            {
-                GC.Collect();
-                GC.WaitForPendingFinalizers();
-            }
-
-            Assert.Empty(unobserved);
-        }
-        finally
-        {
-            TaskScheduler.UnobservedTaskException -= record;
-        }
+        // The abandoned flights are unreachable now; their tasks' finalizers would report anything unobserved.
+        Assert.Empty(probe.AfterFullCollection());
     }
 
     // Kept out of the test method so nothing it allocated stays reachable from the test's frame.
