@@ -5,6 +5,8 @@ using UnifiedImageGen.Testing;
 namespace UnifiedImageGen.Leonardo.Tests;
 
 /// <summary>A generator over a scripted or custom handler, on a manual clock, and the JSON answers the tests script.</summary>
+// Source of the scripted shapes: PROVIDERS.md 8.1 and 13.9 (spec: leonardo-ts-sdk, docs: docs.leonardo.ai/reference
+// createGeneration / getGenerationById: sdGenerationJob.generationId, generations_by_pk.status/generated_images[].url).
 internal static class LeonardoTestHost
 {
     public const string Key = "leonardo-key-0123456789abcdef";

@@ -10,6 +10,7 @@ namespace UnifiedImageGen.Reliability.Tests.Guards;
 /// a stand-in for a proxy (which sees <c>CONNECT host:443</c>, RFC 9110 section 9.3.6) or for an image host that
 /// redirects (302 with <c>Location</c>, RFC 9110 section 15.4.3). It speaks plain HTTP only: no provider's protocol.
 /// </summary>
+// Source: RFC 9110 (spec: sections 9.3.6 CONNECT and 15.4.3 302 Found); the guards it tests are PROVIDERS.md 10.
 internal sealed class LoopbackResponder : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);

@@ -1,6 +1,8 @@
 namespace UnifiedImageGen.Reliability.Tests.Matrix;
 
 /// <summary>How a call through the routed pipeline ended.</summary>
+// Sources of the expected outcomes: PROVIDERS.md 1.1 (spec: openai-python _base_client.py retries 408/409/429/>=500,
+// honours retry-after), 13.3 (Stability 429 lock-out), 13.5 (Replicate Prefer: wait creates are not retried).
 public enum CallOutcome
 {
     /// <summary>The provider answered on the first try.</summary>

@@ -10,6 +10,8 @@ using UnifiedImageGen.Testing;
 namespace UnifiedImageGen.Reliability.Tests.Matrix;
 
 /// <summary>Runs one cell: a fresh pipeline on a manual clock, the fault scheduled, one call, and what everyone saw.</summary>
+// Sources: PROVIDERS.md 1.1 (spec: openai-python _base_client.py retry rules) and 13.5 (a create that may have started
+// billable work is never retried), which the counted billable submits of each cell encode.
 internal static class MatrixRunner
 {
     // Lengths no backoff or poll interval takes, so the clock can tell the resilience guards from the waits.
